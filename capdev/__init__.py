@@ -1,0 +1,1 @@
+"""capdev: the institutional capacity-development cycle, from diagnosis to learning."""

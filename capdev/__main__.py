@@ -1,0 +1,3 @@
+from capdev.cli import main
+
+main()

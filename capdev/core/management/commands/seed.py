@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from capdev.core import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with the synthetic demo dataset. --scale small gives every ILO member "
+        "State its ministry of labour, trade-union centre and employers' organisation (about 900 "
+        "organisations); --scale large about 3,000, for benchmarks. Refuses a database that "
+        "already holds organisations or offices unless --reset is given, which first deletes "
+        "them. Demo users (password 'demo' or $CAPDEV_DEMO_PASSWORD) are created when DEBUG is "
+        "on, or with --with-demo-users."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=["small", "large"], default="small")
+        parser.add_argument("--reset", action="store_true", help="delete existing data first")
+        parser.add_argument(
+            "--with-demo-users",
+            action="store_true",
+            help="create the demo users even when DEBUG is off",
+        )
+
+    def handle(
+        self, *args: object, scale: str, reset: bool, with_demo_users: bool, **options: object
+    ) -> None:
+        if reset:
+            demo.reset()
+        try:
+            result = demo.seed(scale=scale, with_users=settings.DEBUG or with_demo_users)
+        except demo.DatabaseNotEmpty as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"Seeded {result.organisations} organisations and {result.offices} offices "
+            f"(scale {scale}, synthetic demo data)."
+        )
+        print_logins(self.stdout, result.users)
+
+
+def print_logins(stdout, users: list[tuple[str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    if not users:
+        return
+    stdout.write(f"Demo log-ins (password: {settings.CAPDEV_DEMO_PASSWORD!r}):")
+    for username, role, scope in users:
+        stdout.write(f"  {username:<11} {role:<25} {scope}")

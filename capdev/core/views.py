@@ -1,0 +1,377 @@
+"""Pages for countries, organisations and offices: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from capdev.core import selectors, services
+from capdev.core.forms import ContactForm, MembershipForm, OrganisationFilterForm, OrganisationForm
+from capdev.core.history import history_of
+from capdev.core.models import Contact, Membership, Office, Organisation
+from capdev.core.scoping import Action, scoped, user_has_role
+
+PAGE_SIZE = 25
+STAGES = {
+    "diagnose": (
+        gettext_lazy("Diagnose"),
+        gettext_lazy(
+            "Assess capacity on the grid of three levels and two types, with versioned "
+            "instruments, and record prioritised needs."
+        ),
+    ),
+    "plan": (
+        gettext_lazy("Plan"),
+        gettext_lazy("Agree joint capacity-development plans with a theory of change per level."),
+    ),
+    "deliver": (
+        gettext_lazy("Deliver"),
+        gettext_lazy("Run activities with the Office, training providers and partners."),
+    ),
+    "monitor": (
+        gettext_lazy("Monitor"),
+        gettext_lazy("Follow indicators and the long-term change of institutional capacity."),
+    ),
+    "learn": (
+        gettext_lazy("Learn"),
+        gettext_lazy("Evaluate, follow up recommendations and feed lessons back into planning."),
+    ),
+    "reports": (
+        gettext_lazy("Reports"),
+        gettext_lazy("Progress reports and exports for governance bodies and partners."),
+    ),
+}
+
+
+def _page(request: HttpRequest, queryset: QuerySet) -> dict[str, object]:
+    """The page asked for, and the query string to keep filters on the other pages' links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+    }
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _can_change(request: HttpRequest, organisation: Organisation) -> bool:
+    changeable = scoped(
+        request.user, Organisation.objects.filter(pk=organisation.pk), Action.CHANGE
+    )
+    return changeable.exists()
+
+
+def _apply_model_errors(form: object, error: ValidationError) -> None:
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    form = AuthenticationForm(request, data=request.POST or None)
+    blocked = False
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        address = _client_address(request)
+        blocked = services.login_blocked(username=username, address=address)
+        if blocked:
+            form = AuthenticationForm(request)
+        elif form.is_valid():
+            services.login_failures_clear(username=username)
+            auth_login(request, form.get_user())
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                target = reverse("home")
+            return redirect(target)
+        else:
+            services.login_failure_record(username=username, address=address)
+    status = 429 if blocked else 200
+    return render(
+        request,
+        "core/login.html",
+        {"form": form, "blocked": blocked, "next": request.GET.get("next", "")},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "grants": list(user.grants.select_related("office", "region", "country", "organisation")),
+        "organisation_count": selectors.organisations_for_user(user).count(),
+        "country_count": selectors.countries_for_user(user).count(),
+        "office_count": selectors.offices_for_user(user).count(),
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+@require_GET
+def stage(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in STAGES:
+        raise Http404
+    title, summary = STAGES[name]
+    return render(request, "core/stage.html", {"stage": name, "title": title, "summary": summary})
+
+
+@login_required
+@require_GET
+def country_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    region = request.GET.get("region", "")
+    countries = selectors.countries_for_user(request.user, q=q, region=region)
+    context = {
+        **_page(request, countries),
+        "q": q,
+        "region": region,
+        "regions": selectors.regions_for_user(request.user),
+    }
+    template = "core/country_list.html#results" if _is_htmx(request) else "core/country_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def country_detail(request: HttpRequest, iso: str) -> HttpResponse:
+    country = selectors.country_for_user(request.user, iso)
+    context = {
+        "country": country,
+        "columns": selectors.country_tripartite(request.user, country),
+        "others": selectors.country_other_organisations(request.user, country),
+        "offices": selectors.offices_for_user(request.user).filter(countries=country),
+        "history": history_of(country),
+    }
+    return render(request, "core/country_detail.html", context)
+
+
+@login_required
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    regions = [(r.code, str(r)) for r in selectors.regions_for_user(request.user)]
+    filters = OrganisationFilterForm(request.GET or None, regions=regions)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    organisations = selectors.organisations_for_user(
+        request.user,
+        q=values.get("q", ""),
+        region=values.get("region", ""),
+        group=values.get("group", ""),
+        kind=values.get("kind", ""),
+        sort=values.get("sort") or "name",
+        country=request.GET.get("country", ""),
+    )
+    context = {
+        "filters": filters,
+        **_page(request, organisations),
+        "can_create": user_has_role(request.user, "admin", "hq", "office", "specialist", "focal"),
+    }
+    template = (
+        "core/organisation_list.html#results"
+        if _is_htmx(request)
+        else "core/organisation_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_for_user(request.user, pk)
+    context = {
+        "organisation": organisation,
+        "memberships": organisation.memberships.all(),
+        "contacts": organisation.contacts.all(),
+        "affiliates": selectors.organisations_for_user(request.user).filter(parent=organisation),
+        "can_change": _can_change(request, organisation),
+        "membership_form": MembershipForm(),
+        "contact_form": ContactForm(),
+        "history": history_of(organisation),
+    }
+    return render(request, "core/organisation_detail.html", context)
+
+
+def _save_organisation(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if organisation is None:
+                saved = services.organisation_create(user=request.user, data=form.cleaned_data)
+            else:
+                saved = services.organisation_update(
+                    user=request.user, organisation=organisation, data=form.cleaned_data
+                )
+        except ValidationError as error:
+            _apply_model_errors(form, error)
+        except PermissionDenied:
+            form.add_error(None, _("You may only keep organisations inside your own scope."))
+        else:
+            messages.success(request, _("Organisation saved."))
+            return redirect("organisation-detail", pk=saved.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "core/organisation_form.html",
+        {"form": form, "organisation": organisation},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    if not user_has_role(request.user, "admin", "hq", "office", "specialist", "focal"):
+        raise PermissionDenied
+    return _save_organisation(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_for_user(request.user, pk)
+    if not _can_change(request, organisation):
+        raise PermissionDenied
+    return _save_organisation(request, organisation)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_for_user(request.user, pk)
+    if not _can_change(request, organisation):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.organisation_delete(user=request.user, organisation=organisation)
+        messages.success(request, _("Organisation “%(name)s” deleted.") % {"name": organisation})
+        return redirect("organisation-list")
+    return render(request, "core/organisation_confirm_delete.html", {"organisation": organisation})
+
+
+def _child_form_response(
+    request: HttpRequest, organisation: Organisation, form: object, template: str
+) -> HttpResponse:
+    context = {
+        "organisation": organisation,
+        "memberships": organisation.memberships.all(),
+        "contacts": organisation.contacts.all(),
+        "can_change": True,
+        "membership_form": form if isinstance(form, MembershipForm) else MembershipForm(),
+        "contact_form": form if isinstance(form, ContactForm) else ContactForm(),
+    }
+    if _is_htmx(request):
+        return render(request, f"core/organisation_detail.html#{template}", context)
+    return redirect("organisation-detail", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_for_user(request.user, pk)
+    if not _can_change(request, organisation):
+        raise PermissionDenied
+    form = MembershipForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_record(
+                user=request.user, organisation=organisation, data=form.cleaned_data
+            )
+            form = MembershipForm()
+        except ValidationError as error:
+            _apply_model_errors(form, error)
+    if form.errors and not _is_htmx(request):
+        messages.error(
+            request,
+            _("Membership figures not saved: %(errors)s")
+            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())},
+        )
+    return _child_form_response(request, organisation, form, "memberships")
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_for_user(request.user, pk)
+    if not _can_change(request, organisation):
+        raise PermissionDenied
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        services.contact_add(user=request.user, organisation=organisation, data=form.cleaned_data)
+        form = ContactForm()
+    elif not _is_htmx(request):
+        messages.error(
+            request,
+            _("Contact not saved: %(errors)s")
+            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())},
+        )
+    return _child_form_response(request, organisation, form, "contacts")
+
+
+@login_required
+@require_POST
+def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
+    organisation = selectors.organisation_for_user(request.user, pk)
+    model = {"membership": Membership, "contact": Contact}.get(kind)
+    if model is None:
+        raise Http404
+    record = get_object_or_404(
+        scoped(request.user, model.objects.filter(organisation=organisation)), pk=child_pk
+    )
+    services.child_delete(user=request.user, record=record)
+    partial = "memberships" if model is Membership else "contacts"
+    return _child_form_response(request, organisation, None, partial)
+
+
+@login_required
+@require_GET
+def office_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    kind = request.GET.get("kind", "")
+    region = request.GET.get("region", "")
+    offices = selectors.offices_for_user(request.user, q=q, kind=kind, region=region)
+    context = {
+        **_page(request, offices),
+        "q": q,
+        "kind": kind,
+        "region": region,
+        "kinds": Office.Kind.choices,
+        "regions": selectors.regions_for_user(request.user),
+    }
+    template = "core/office_list.html#results" if _is_htmx(request) else "core/office_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def office_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    office = selectors.office_for_user(request.user, pk)
+    visible = set(selectors.countries_for_user(request.user).values_list("pk", flat=True))
+    context = {
+        "office": office,
+        "countries": [c for c in office.countries.all() if c.pk in visible],
+        "history": history_of(office),
+    }
+    return render(request, "core/office_detail.html", context)
