@@ -16,6 +16,8 @@ from capdev.core.scoping import scoped
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "acronym", "country", "group", "kind", "parent", "website", "notes"]

@@ -35,9 +35,20 @@ def _display(record: models.Model, field_name: str) -> str:
         value = getattr(record, field.attname)
         related = field.related_model._default_manager.filter(pk=value).first() if value else None
         return str(related) if related else ""
-    if isinstance(value, models.Manager):  # m2m history rows
-        return ", ".join(str(item) for item in value.all())
     return "" if value is None else str(value)
+
+
+def _m2m_change(field: models.ManyToManyField, old: list[dict], new: list[dict]) -> FieldChange:
+    """A to-many change as what was removed (old) and what was added (new)."""
+    key = field.m2m_reverse_field_name()
+    before = {row[key] for row in old}
+    after = {row[key] for row in new}
+    related = field.related_model._default_manager.in_bulk(before ^ after)
+
+    def names(ids: set[int]) -> str:
+        return ", ".join(sorted(str(related[i]) for i in ids if i in related))
+
+    return FieldChange(str(field.verbose_name), names(before - after), names(after - before))
 
 
 def history_of(instance: models.Model, limit: int = 50) -> list[HistoryEntry]:
@@ -52,6 +63,9 @@ def history_of(instance: models.Model, limit: int = 50) -> list[HistoryEntry]:
             delta = newer.diff_against(older)
             for change in delta.changes:
                 field = instance._meta.get_field(change.field)
+                if field.many_to_many:
+                    changes.append(_m2m_change(field, change.old, change.new))
+                    continue
                 changes.append(
                     FieldChange(
                         field=str(field.verbose_name),
