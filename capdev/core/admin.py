@@ -1,9 +1,20 @@
 """Django admin for administrators: users, grants, reference data and offices (all audited)."""
 
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from capdev.core.models import Contact, Country, Grant, Membership, Office, Organisation, Region
+
+
+def _superusers_only(request: HttpRequest) -> bool:
+    """The admin site lists rows unscoped, so only administrators (superusers) may enter it."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+admin.site.site_header = _("capdev administration")
 
 
 @admin.register(Region)
