@@ -129,6 +129,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = CAPDEV_HOME / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -140,6 +141,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = CAPDEV_HOME / "media"
+# With DEBUG (capdev demo) whitenoise serves straight from the apps; in production from
+# STATIC_ROOT after `capdev collectstatic`.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security: strict unless DEBUG; every switch can be loosened explicitly behind a proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
