@@ -16,7 +16,7 @@ from capdev.core.scoping import scoped
 
 
 class OrganisationForm(forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation

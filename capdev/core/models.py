@@ -192,6 +192,13 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}: {self.members}"
 
+    @property
+    def women_share(self) -> float | None:
+        """Women as a share of members (0–1), when both are known."""
+        if self.women_members is None or not self.members:
+            return None
+        return self.women_members / self.members
+
     def clean(self) -> None:
         if (
             self.women_members is not None
