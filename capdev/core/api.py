@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -26,9 +26,7 @@ from capdev.core.models import (
     OrganisationKind,
     Region,
 )
-from capdev.core.scoping import Action, scoped, user_has_role
-
-WRITERS = ("admin", "hq", "office", "specialist", "focal")
+from capdev.core.scoping import Action, scoped
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -95,7 +93,12 @@ class OrganisationInput(serializers.Serializer):
         if request is not None:
             # A country or parent outside the caller's view is "not found", as on detail pages.
             self.fields["country"].queryset = scoped(request.user, Country.objects.all())
-            self.fields["parent"].queryset = scoped(request.user, Organisation.objects.all())
+            parents = Q(pk__in=scoped(request.user, Organisation.objects.all()).values("pk"))
+            current = self.context.get("organisation")
+            if current is not None and current.parent_id:
+                # Sending back the parent a GET returned keeps it, even one the caller cannot see.
+                parents |= Q(pk=current.parent_id)
+            self.fields["parent"].queryset = Organisation.objects.filter(parents)
 
 
 class OfficeSerializer(serializers.ModelSerializer):
@@ -204,7 +207,7 @@ class OrganisationList(generics.ListCreateAPIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        if not user_has_role(request.user, *WRITERS):
+        if not services.organisation_create_allowed(request.user):
             raise PermissionDenied()
         data = OrganisationInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -238,7 +241,11 @@ class OrganisationDetail(generics.RetrieveUpdateDestroyAPIView):
 
     def _update(self, request: Request, *, partial: bool) -> Response:
         organisation = self._changeable()
-        data = OrganisationInput(data=request.data, partial=partial, context={"request": request})
+        data = OrganisationInput(
+            data=request.data,
+            partial=partial,
+            context={"request": request, "organisation": organisation},
+        )
         data.is_valid(raise_exception=True)
         organisation = _call_service(
             services.organisation_update,

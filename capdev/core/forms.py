@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from capdev.core.models import (
@@ -13,6 +16,7 @@ from capdev.core.models import (
     OrganisationKind,
 )
 from capdev.core.scoping import scoped
+from capdev.core.services import ORGANISATION_NAME_TAKEN
 
 
 class OrganisationForm(forms.ModelForm):
@@ -27,11 +31,28 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Offer only what the user may write to; the service checks again after saving.
         self.fields["country"].queryset = scoped(user, Country.objects.all())
-        parents = scoped(user, Organisation.objects.select_related("country"))
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        parents = Q(pk__in=scoped(user, Organisation.objects.all()).values("pk"))
+        if self.instance.parent_id:
+            # Keeping a parent the user cannot see is not choosing it: without it, saving the
+            # form would silently drop the affiliation.
+            parents |= Q(pk=self.instance.parent_id)
+        self.fields["parent"].queryset = (
+            Organisation.objects.filter(parents)
+            .exclude(pk=self.instance.pk)
+            .select_related("country")
+        )
         self.fields["parent"].help_text = _("The federation or confederation it is affiliated to.")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        name, country = cleaned.get("name"), cleaned.get("country")
+        taken = Organisation.objects.filter(name=name, country=country).exclude(pk=self.instance.pk)
+        if name and country and taken.exists():
+            # Next to the name, not above the form: the name is what must change (services.py
+            # reports it the same way to the API).
+            self.add_error("name", ORGANISATION_NAME_TAKEN % {"country": country})
+        return cleaned
 
 
 class MembershipForm(forms.ModelForm):

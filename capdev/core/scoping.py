@@ -54,7 +54,7 @@ ROLE_SHAPES: dict[str, tuple[set[str], set[str]]] = {
 class ScopePaths:
     """Lookups from a model's rows to the dimensions grants are expressed in.
 
-    `public` rows are visible to every signed-in user (e.g. HQ departments, which cover no
+    `public` rows are visible to every user holding a grant (e.g. HQ departments, which cover no
     country). `writers` are the roles that may change rows of this model at all; reference
     data is changed by administrators only. `many` says a path crosses a to-many relation,
     so results need de-duplicating.
@@ -133,7 +133,8 @@ def scoped(
     if paths is None:
         raise LookupError(f"{queryset.model.__name__} is not registered with capdev scoping")
     combined: Q | None = None
-    for grant in user_grants(user):
+    grants = user_grants(user)
+    for grant in grants:
         if action is Action.CHANGE and grant.role not in paths.writers:
             continue
         grant_q = _grant_q(grant, paths)
@@ -142,7 +143,9 @@ def scoped(
         if not grant_q:  # an empty Q: this grant reaches every row
             return queryset.all()
         combined = grant_q if combined is None else combined | grant_q
-    if action is Action.VIEW and paths.public is not None and user.is_authenticated:
+    # Public rows are for people the organisation has given a role: an account without any
+    # grant (not yet given one, or with all taken away) sees nothing at all.
+    if action is Action.VIEW and paths.public is not None and grants:
         combined = paths.public if combined is None else combined | paths.public
     if combined is None:
         return queryset.none()

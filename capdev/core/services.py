@@ -6,15 +6,21 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from capdev.core.models import Contact, LoginFailure, Membership, Organisation
-from capdev.core.scoping import Action, ensure_in_scope
+from capdev.core.models import Contact, LoginFailure, Membership, Organisation, Role
+from capdev.core.scoping import Action, ensure_in_scope, user_has_role
 
 ORGANISATION_FIELDS = ("name", "acronym", "country", "group", "kind", "parent", "website", "notes")
+# A focal point's scope is one existing organisation, so a new organisation always lies outside
+# it: focal points change their own organisation but create none.
+ORGANISATION_CREATORS = (Role.ADMIN, Role.HQ, Role.OFFICE, Role.SPECIALIST)
+ORGANISATION_NAME_TAKEN = _("%(country)s already has an organisation of this name.")
 
 
 def _apply(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
@@ -23,11 +29,38 @@ def _apply(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None
             setattr(instance, name, data[name])
 
 
+def _organisation_full_clean(organisation: Organisation) -> None:
+    """`full_clean()`, with a name already used in the country reported next to the name.
+
+    The database constraint reports it for the (country, name) pair, as a non-field error that
+    the API would return under "__all__"; the name is what the user has to change.
+    """
+    try:
+        organisation.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict({})
+        general = errors.pop(NON_FIELD_ERRORS, [])
+        others = [e for e in general if e.code != "unique_together"]
+        if len(others) < len(general):
+            taken = ORGANISATION_NAME_TAKEN % {"country": organisation.country}
+            errors.setdefault("name", []).append(ValidationError(taken, code="unique"))
+        if others:
+            errors[NON_FIELD_ERRORS] = others
+        raise ValidationError(errors) from None
+
+
+def organisation_create_allowed(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether any of the user's grants could hold a new organisation (pages offer the form)."""
+    return user_has_role(user, *ORGANISATION_CREATORS)
+
+
 @transaction.atomic
 def organisation_create(*, user: AbstractBaseUser, data: dict[str, Any]) -> Organisation:
+    if not organisation_create_allowed(user):
+        raise PermissionDenied(_("Your role does not create organisations."))
     organisation = Organisation()
     _apply(organisation, data, ORGANISATION_FIELDS)
-    organisation.full_clean()
+    _organisation_full_clean(organisation)
     organisation._history_user = user
     organisation.save()
     ensure_in_scope(user, organisation, Action.CHANGE)
@@ -40,7 +73,7 @@ def organisation_update(
 ) -> Organisation:
     ensure_in_scope(user, organisation, Action.CHANGE)
     _apply(organisation, data, ORGANISATION_FIELDS)
-    organisation.full_clean()
+    _organisation_full_clean(organisation)
     organisation._history_user = user
     organisation.save()
     ensure_in_scope(user, organisation, Action.CHANGE)  # the change must not leave the scope

@@ -21,7 +21,7 @@ from capdev.core import selectors, services
 from capdev.core.forms import ContactForm, MembershipForm, OrganisationFilterForm, OrganisationForm
 from capdev.core.history import history_of
 from capdev.core.models import Contact, Membership, Office, Organisation
-from capdev.core.scoping import Action, scoped, user_has_role
+from capdev.core.scoping import Action, scoped
 
 PAGE_SIZE = 25
 STAGES = {
@@ -188,7 +188,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         **_page(request, organisations),
-        "can_create": user_has_role(request.user, "admin", "hq", "office", "specialist", "focal"),
+        "can_create": services.organisation_create_allowed(request.user),
     }
     template = (
         "core/organisation_list.html#results"
@@ -202,7 +202,15 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_for_user(request.user, pk)
-    context = {
+    return render(
+        request, "core/organisation_detail.html", _organisation_context(request, organisation)
+    )
+
+
+def _organisation_context(
+    request: HttpRequest, organisation: Organisation, **forms: object
+) -> dict[str, object]:
+    return {
         "organisation": organisation,
         "memberships": organisation.memberships.all(),
         "contacts": organisation.contacts.all(),
@@ -211,8 +219,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "membership_form": MembershipForm(),
         "contact_form": ContactForm(),
         "history": history_of(organisation),
+        **forms,
     }
-    return render(request, "core/organisation_detail.html", context)
 
 
 def _save_organisation(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
@@ -244,7 +252,7 @@ def _save_organisation(request: HttpRequest, organisation: Organisation | None) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    if not user_has_role(request.user, "admin", "hq", "office", "specialist", "focal"):
+    if not services.organisation_create_allowed(request.user):
         raise PermissionDenied
     return _save_organisation(request, None)
 
@@ -283,7 +291,14 @@ def _child_form_response(
         "contact_form": form if isinstance(form, ContactForm) else ContactForm(),
     }
     if _is_htmx(request):
+        # 200 even with errors: htmx swaps only 2xx answers, and the errors sit in the partial.
         return render(request, f"core/organisation_detail.html#{template}", context)
+    if isinstance(form, MembershipForm | ContactForm) and form.errors:
+        # Without JavaScript, the whole page again, with what was typed and each error next to
+        # its field, rather than a redirect that loses both.
+        form_name = "membership_form" if isinstance(form, MembershipForm) else "contact_form"
+        context = _organisation_context(request, organisation, **{form_name: form})
+        return render(request, "core/organisation_detail.html", context, status=400)
     return redirect("organisation-detail", pk=organisation.pk)
 
 
