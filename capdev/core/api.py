@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -223,11 +224,9 @@ class OrganisationDetail(generics.RetrieveUpdateDestroyAPIView):
     def get_object(self) -> Organisation:
         return selectors.organisation_for_user(self.request.user, self.kwargs["pk"])
 
-    def _changeable(self) -> Organisation:
+    def _allowed(self, action: Action) -> Organisation:
         organisation = self.get_object()
-        if not scoped(
-            self.request.user, Organisation.objects.filter(pk=organisation.pk), Action.CHANGE
-        ).exists():
+        if not selectors.organisation_allows(self.request.user, organisation, action):
             raise PermissionDenied()
         return organisation
 
@@ -240,7 +239,7 @@ class OrganisationDetail(generics.RetrieveUpdateDestroyAPIView):
         return self._update(request, partial=True)
 
     def _update(self, request: Request, *, partial: bool) -> Response:
-        organisation = self._changeable()
+        organisation = self._allowed(Action.CHANGE)
         data = OrganisationInput(
             data=request.data,
             partial=partial,
@@ -256,7 +255,7 @@ class OrganisationDetail(generics.RetrieveUpdateDestroyAPIView):
         return Response(OrganisationOutput(organisation).data)
 
     def delete(self, request: Request, pk: int) -> Response:
-        organisation = self._changeable()
+        organisation = self._allowed(Action.ADMINISTER)
         _call_service(services.organisation_delete, user=request.user, organisation=organisation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -298,9 +297,9 @@ class TokenObtain(APIView):
         password = str(request.data.get("password", ""))
         address = request.META.get("REMOTE_ADDR")
         if services.login_blocked(username=username, address=address):
-            raise Throttled(detail="Too many failed attempts; try again later.")
+            raise Throttled(detail=_("Too many failed attempts; try again later."))
         errors = {
-            k: ["This field is required."]
+            k: [_("This field is required.")]
             for k, v in (("username", username), ("password", password))
             if not v
         }
@@ -310,7 +309,7 @@ class TokenObtain(APIView):
         if user is None:
             services.login_failure_record(username=username, address=address)
             raise ApiValidationError(
-                {"non_field_errors": ["Unable to log in with these credentials."]}
+                {"non_field_errors": [_("Unable to log in with these credentials.")]}
             )
         services.login_failures_clear(username=username)
         token, _created = Token.objects.get_or_create(user=user)

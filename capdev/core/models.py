@@ -172,7 +172,10 @@ class Membership(models.Model):
     """Membership figures of a workers' or employers' organisation for one year (§12)."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1900)])
     members = models.PositiveIntegerField(_("members"))
@@ -210,7 +213,10 @@ class Membership(models.Model):
 
 class Contact(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contacts"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)

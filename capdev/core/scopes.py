@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from capdev.core.models import Contact, Country, Membership, Office, Organisation, Region, Role
-from capdev.core.scoping import ScopePaths, register
+from capdev.core.scoping import WRITING_ROLES, ScopePaths, register
 
 ADMINS_ONLY = frozenset({Role.ADMIN})
 
@@ -16,7 +16,8 @@ register(
     ScopePaths(
         country="countries",
         region="countries__region",
-        # HQ departments and the training centre cover no country: every user may see them.
+        # HQ departments and the training centre cover no country: every user with a grant
+        # may see them.
         public=Q(countries__isnull=True),
         many=True,
         writers=ADMINS_ONLY,
@@ -24,7 +25,14 @@ register(
 )
 register(
     Organisation,
-    ScopePaths(country="country", region="country__region", group="group", organisation="pk"),
+    ScopePaths(
+        country="country",
+        region="country__region",
+        group="group",
+        organisation="pk",
+        # A focal point's scope is their own organisation: they edit it, create or delete none.
+        administrators=WRITING_ROLES - {Role.FOCAL_POINT},
+    ),
 )
 for child in (Membership, Contact):
     register(

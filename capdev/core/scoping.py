@@ -31,7 +31,8 @@ M = TypeVar("M", bound=models.Model)
 
 class Action(Enum):
     VIEW = "view"
-    CHANGE = "change"
+    CHANGE = "change"  # edit an existing row
+    ADMINISTER = "administer"  # create or delete a row
 
 
 GLOBAL_ROLES = {Role.ADMIN, Role.HQ, Role.EVALUATOR}
@@ -54,6 +55,8 @@ ROLE_SHAPES: dict[str, tuple[set[str], set[str]]] = {
 class ScopePaths:
     """Lookups from a model's rows to the dimensions grants are expressed in.
 
+    `administrators` may create and delete rows; by default the writers, but a focal point,
+    whose scope is one existing organisation, edits it without creating or deleting any.
     `public` rows are visible to every user holding a grant (e.g. HQ departments, which cover no
     country). `writers` are the roles that may change rows of this model at all; reference
     data is changed by administrators only. `many` says a path crosses a to-many relation,
@@ -66,7 +69,16 @@ class ScopePaths:
     organisation: str | None = None
     public: Q | None = None
     writers: frozenset[str] = field(default_factory=lambda: frozenset(WRITING_ROLES))
+    administrators: frozenset[str] | None = None
     many: bool = False
+
+    def roles_for(self, action: Action) -> frozenset[str] | None:
+        """The roles whose grants count for `action`; None means every role (viewing)."""
+        if action is Action.VIEW:
+            return None
+        if action is Action.ADMINISTER and self.administrators is not None:
+            return self.administrators
+        return self.writers
 
 
 _REGISTRY: dict[type[models.Model], ScopePaths] = {}
@@ -133,9 +145,10 @@ def scoped(
     if paths is None:
         raise LookupError(f"{queryset.model.__name__} is not registered with capdev scoping")
     combined: Q | None = None
+    roles = paths.roles_for(action)
     grants = user_grants(user)
     for grant in grants:
-        if action is Action.CHANGE and grant.role not in paths.writers:
+        if roles is not None and grant.role not in roles:
             continue
         grant_q = _grant_q(grant, paths)
         if grant_q is None:
@@ -151,6 +164,12 @@ def scoped(
         return queryset.none()
     narrowed = queryset.filter(combined)
     return narrowed.distinct() if paths.many else narrowed
+
+
+def may_administer_some(user: AbstractBaseUser | AnonymousUser, model: type[models.Model]) -> bool:
+    """Whether any of the user's grants may create rows of `model` somewhere (to offer a form)."""
+    roles = _REGISTRY[model].roles_for(Action.ADMINISTER) or frozenset()
+    return any(grant.role in roles for grant in user_grants(user))
 
 
 def ensure_in_scope(

@@ -100,6 +100,11 @@ def organisation_for_user(user: User, pk: int, action: Action = Action.VIEW) -> 
         raise Http404 from None
 
 
+def organisation_allows(user: User, organisation: Organisation, action: Action) -> bool:
+    """Whether the user may do `action` (change, or create/delete) to this organisation."""
+    return scoped(user, Organisation.objects.filter(pk=organisation.pk), action).exists()
+
+
 @dataclass(frozen=True)
 class TripartiteColumn:
     group: ConstituentGroup

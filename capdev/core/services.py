@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -9,24 +10,37 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from capdev.core.models import Contact, LoginFailure, Membership, Organisation, Role
-from capdev.core.scoping import Action, ensure_in_scope, user_has_role
+from capdev.core.models import Contact, LoginFailure, Membership, Organisation
+from capdev.core.scoping import Action, ensure_in_scope, may_administer_some
 
 ORGANISATION_FIELDS = ("name", "acronym", "country", "group", "kind", "parent", "website", "notes")
-# A focal point's scope is one existing organisation, so a new organisation always lies outside
-# it: focal points change their own organisation but create none.
-ORGANISATION_CREATORS = (Role.ADMIN, Role.HQ, Role.OFFICE, Role.SPECIALIST)
 ORGANISATION_NAME_TAKEN = _("%(country)s already has an organisation of this name.")
 
 
-def _apply(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
+def _save(
+    instance: Model,
+    *,
+    user: AbstractBaseUser,
+    data: dict[str, Any],
+    fields: tuple[str, ...],
+    clean: Callable[[], None] | None = None,
+) -> None:
+    """Set `fields` from `data`, validate, and save with `user` recorded in the history."""
     for name in fields:
         if name in data:
             setattr(instance, name, data[name])
+    (clean or instance.full_clean)()
+    instance._history_user = user  # type: ignore[attr-defined]  (read by simple-history)
+    instance.save()
+
+
+def _delete(instance: Model, *, user: AbstractBaseUser) -> None:
+    instance._history_user = user  # type: ignore[attr-defined]
+    instance.delete()
 
 
 def _organisation_full_clean(organisation: Organisation) -> None:
@@ -50,8 +64,8 @@ def _organisation_full_clean(organisation: Organisation) -> None:
 
 
 def organisation_create_allowed(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Whether any of the user's grants could hold a new organisation (pages offer the form)."""
-    return user_has_role(user, *ORGANISATION_CREATORS)
+    """Whether any of the user's grants may hold a new organisation (pages offer the form)."""
+    return may_administer_some(user, Organisation)
 
 
 @transaction.atomic
@@ -59,11 +73,14 @@ def organisation_create(*, user: AbstractBaseUser, data: dict[str, Any]) -> Orga
     if not organisation_create_allowed(user):
         raise PermissionDenied(_("Your role does not create organisations."))
     organisation = Organisation()
-    _apply(organisation, data, ORGANISATION_FIELDS)
-    _organisation_full_clean(organisation)
-    organisation._history_user = user
-    organisation.save()
-    ensure_in_scope(user, organisation, Action.CHANGE)
+    _save(
+        organisation,
+        user=user,
+        data=data,
+        fields=ORGANISATION_FIELDS,
+        clean=lambda: _organisation_full_clean(organisation),
+    )
+    ensure_in_scope(user, organisation, Action.ADMINISTER)
     return organisation
 
 
@@ -72,19 +89,21 @@ def organisation_update(
     *, user: AbstractBaseUser, organisation: Organisation, data: dict[str, Any]
 ) -> Organisation:
     ensure_in_scope(user, organisation, Action.CHANGE)
-    _apply(organisation, data, ORGANISATION_FIELDS)
-    _organisation_full_clean(organisation)
-    organisation._history_user = user
-    organisation.save()
+    _save(
+        organisation,
+        user=user,
+        data=data,
+        fields=ORGANISATION_FIELDS,
+        clean=lambda: _organisation_full_clean(organisation),
+    )
     ensure_in_scope(user, organisation, Action.CHANGE)  # the change must not leave the scope
     return organisation
 
 
 @transaction.atomic
 def organisation_delete(*, user: AbstractBaseUser, organisation: Organisation) -> None:
-    ensure_in_scope(user, organisation, Action.CHANGE)
-    organisation._history_user = user
-    organisation.delete()
+    ensure_in_scope(user, organisation, Action.ADMINISTER)
+    _delete(organisation, user=user)
 
 
 @transaction.atomic
@@ -96,10 +115,12 @@ def membership_record(
     membership = Membership.objects.filter(
         organisation=organisation, year=data.get("year")
     ).first() or Membership(organisation=organisation)
-    _apply(membership, data, ("year", "members", "women_members", "potential_members"))
-    membership.full_clean()
-    membership._history_user = user
-    membership.save()
+    _save(
+        membership,
+        user=user,
+        data=data,
+        fields=("year", "members", "women_members", "potential_members"),
+    )
     return membership
 
 
@@ -109,10 +130,7 @@ def contact_add(
 ) -> Contact:
     ensure_in_scope(user, organisation, Action.CHANGE)
     contact = Contact(organisation=organisation)
-    _apply(contact, data, ("name", "position", "email", "phone"))
-    contact.full_clean()
-    contact._history_user = user
-    contact.save()
+    _save(contact, user=user, data=data, fields=("name", "position", "email", "phone"))
     return contact
 
 
@@ -120,8 +138,7 @@ def contact_add(
 def child_delete(*, user: AbstractBaseUser, record: Membership | Contact) -> None:
     """Delete a membership figure or contact of an organisation in the user's scope."""
     ensure_in_scope(user, record, Action.CHANGE)
-    record._history_user = user
-    record.delete()
+    _delete(record, user=user)
 
 
 def login_blocked(*, username: str, address: str | None) -> bool:

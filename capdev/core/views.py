@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -73,11 +75,9 @@ def _client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _can_change(request: HttpRequest, organisation: Organisation) -> bool:
-    changeable = scoped(
-        request.user, Organisation.objects.filter(pk=organisation.pk), Action.CHANGE
-    )
-    return changeable.exists()
+def _ensure_allowed(request: HttpRequest, organisation: Organisation, action: Action) -> None:
+    if not selectors.organisation_allows(request.user, organisation, action):
+        raise PermissionDenied
 
 
 def _apply_model_errors(form: object, error: ValidationError) -> None:
@@ -215,7 +215,8 @@ def _organisation_context(
         "memberships": organisation.memberships.all(),
         "contacts": organisation.contacts.all(),
         "affiliates": selectors.organisations_for_user(request.user).filter(parent=organisation),
-        "can_change": _can_change(request, organisation),
+        "can_change": selectors.organisation_allows(request.user, organisation, Action.CHANGE),
+        "can_delete": selectors.organisation_allows(request.user, organisation, Action.ADMINISTER),
         "membership_form": MembershipForm(),
         "contact_form": ContactForm(),
         "history": history_of(organisation),
@@ -261,8 +262,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_for_user(request.user, pk)
-    if not _can_change(request, organisation):
-        raise PermissionDenied
+    _ensure_allowed(request, organisation, Action.CHANGE)
     return _save_organisation(request, organisation)
 
 
@@ -270,8 +270,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_for_user(request.user, pk)
-    if not _can_change(request, organisation):
-        raise PermissionDenied
+    _ensure_allowed(request, organisation, Action.ADMINISTER)
     if request.method == "POST":
         services.organisation_delete(user=request.user, organisation=organisation)
         messages.success(request, _("Organisation “%(name)s” deleted.") % {"name": organisation})
@@ -302,47 +301,53 @@ def _child_form_response(
     return redirect("organisation-detail", pk=organisation.pk)
 
 
-@login_required
-@require_POST
-def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _child_add(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[MembershipForm | ContactForm],
+    record: Callable[..., object],
+    partial: str,
+    not_saved: str,
+) -> HttpResponse:
+    """Add a membership figure or a contact from the organisation page (HTMX or plain POST)."""
     organisation = selectors.organisation_for_user(request.user, pk)
-    if not _can_change(request, organisation):
-        raise PermissionDenied
-    form = MembershipForm(request.POST)
+    _ensure_allowed(request, organisation, Action.CHANGE)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.membership_record(
-                user=request.user, organisation=organisation, data=form.cleaned_data
-            )
-            form = MembershipForm()
+            record(user=request.user, organisation=organisation, data=form.cleaned_data)
+            form = form_class()
         except ValidationError as error:
             _apply_model_errors(form, error)
     if form.errors and not _is_htmx(request):
-        messages.error(
-            request,
-            _("Membership figures not saved: %(errors)s")
-            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())},
-        )
-    return _child_form_response(request, organisation, form, "memberships")
+        messages.error(request, not_saved)
+    return _child_form_response(request, organisation, form, partial)
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_add(
+        request,
+        pk,
+        MembershipForm,
+        services.membership_record,
+        "memberships",
+        _("Membership figures not saved: correct the fields marked below."),
+    )
 
 
 @login_required
 @require_POST
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = selectors.organisation_for_user(request.user, pk)
-    if not _can_change(request, organisation):
-        raise PermissionDenied
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        services.contact_add(user=request.user, organisation=organisation, data=form.cleaned_data)
-        form = ContactForm()
-    elif not _is_htmx(request):
-        messages.error(
-            request,
-            _("Contact not saved: %(errors)s")
-            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())},
-        )
-    return _child_form_response(request, organisation, form, "contacts")
+    return _child_add(
+        request,
+        pk,
+        ContactForm,
+        services.contact_add,
+        "contacts",
+        _("Contact not saved: correct the fields marked below."),
+    )
 
 
 @login_required
