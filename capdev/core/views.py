@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -225,7 +226,10 @@ def _organisation_context(
 
 
 def _save_organisation(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
-    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    # The form validates on a copy: a refused edit must not show unsaved values as the saved
+    # organisation's (its name in the page heading, say).
+    instance = copy.copy(organisation) if organisation else None
+    form = OrganisationForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             if organisation is None:

@@ -56,6 +56,7 @@ def test_office_user_works_through_kenya_in_chinese(visit: Visit, world: World) 
     # Find Kenya's organisations with the live search (HTMX swaps the results in place).
     page.locator("nav.ref-nav a[href='/organisations/']").click()
     expect(page.locator("h1")).to_have_text(organisations_label)
+    page.wait_for_load_state("load")  # htmx (a deferred script) must be listening first
     with page.expect_response(lambda response: "q=Kenya" in response.url):
         page.fill("#id_q", "Kenya")
     results = page.locator("#results tbody tr td:first-child a")
