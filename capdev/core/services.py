@@ -63,6 +63,18 @@ def _organisation_full_clean(organisation: Organisation) -> None:
         raise ValidationError(errors) from None
 
 
+def _save_organisation(
+    organisation: Organisation, *, user: AbstractBaseUser, data: dict[str, Any]
+) -> None:
+    _save(
+        organisation,
+        user=user,
+        data=data,
+        fields=ORGANISATION_FIELDS,
+        clean=lambda: _organisation_full_clean(organisation),
+    )
+
+
 def organisation_create_allowed(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Whether any of the user's grants may hold a new organisation (pages offer the form)."""
     return may_administer_some(user, Organisation)
@@ -73,13 +85,7 @@ def organisation_create(*, user: AbstractBaseUser, data: dict[str, Any]) -> Orga
     if not organisation_create_allowed(user):
         raise PermissionDenied(_("Your role does not create organisations."))
     organisation = Organisation()
-    _save(
-        organisation,
-        user=user,
-        data=data,
-        fields=ORGANISATION_FIELDS,
-        clean=lambda: _organisation_full_clean(organisation),
-    )
+    _save_organisation(organisation, user=user, data=data)
     ensure_in_scope(user, organisation, Action.ADMINISTER)
     return organisation
 
@@ -89,13 +95,7 @@ def organisation_update(
     *, user: AbstractBaseUser, organisation: Organisation, data: dict[str, Any]
 ) -> Organisation:
     ensure_in_scope(user, organisation, Action.CHANGE)
-    _save(
-        organisation,
-        user=user,
-        data=data,
-        fields=ORGANISATION_FIELDS,
-        clean=lambda: _organisation_full_clean(organisation),
-    )
+    _save_organisation(organisation, user=user, data=data)
     ensure_in_scope(user, organisation, Action.CHANGE)  # the change must not leave the scope
     return organisation
 

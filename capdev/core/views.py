@@ -72,6 +72,11 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _render_list(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
+    """The whole list page, or for a live search (HTMX) only its results partial."""
+    return render(request, f"{template}#results" if _is_htmx(request) else template, context)
+
+
 def _client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
@@ -153,8 +158,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
         "region": region,
         "regions": selectors.regions_for_user(request.user),
     }
-    template = "core/country_list.html#results" if _is_htmx(request) else "core/country_list.html"
-    return render(request, template, context)
+    return _render_list(request, "core/country_list.html", context)
 
 
 @login_required
@@ -191,12 +195,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         **_page(request, organisations),
         "can_create": services.organisation_create_allowed(request.user),
     }
-    template = (
-        "core/organisation_list.html#results"
-        if _is_htmx(request)
-        else "core/organisation_list.html"
-    )
-    return render(request, template, context)
+    return _render_list(request, "core/organisation_list.html", context)
 
 
 @login_required
@@ -384,8 +383,7 @@ def office_list(request: HttpRequest) -> HttpResponse:
         "kinds": Office.Kind.choices,
         "regions": selectors.regions_for_user(request.user),
     }
-    template = "core/office_list.html#results" if _is_htmx(request) else "core/office_list.html"
-    return render(request, template, context)
+    return _render_list(request, "core/office_list.html", context)
 
 
 @login_required
