@@ -101,10 +101,6 @@ def user_grants(user: AbstractBaseUser | AnonymousUser) -> list[Grant]:
     return cached
 
 
-def user_has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
-    return any(grant.role in roles for grant in user_grants(user))
-
-
 def _grant_q(grant: Grant, paths: ScopePaths) -> Q | None:
     """The rows of a model one grant reaches, or None when it reaches none."""
     if grant.role in GLOBAL_ROLES:
