@@ -267,9 +267,7 @@ class OfficeList(generics.ListAPIView):
     ordering_fields = ["name", "kind"]
 
     def get_queryset(self) -> QuerySet[Office]:
-        return scoped(self.request.user, Office.objects.select_related("region")).prefetch_related(
-            "countries"
-        )
+        return selectors.offices_for_user(self.request.user).prefetch_related("countries")
 
 
 class OfficeDetail(generics.RetrieveAPIView):

@@ -14,6 +14,7 @@ import pytest
 from django.utils.translation import gettext, override
 from playwright.sync_api import Page, expect
 
+from capdev.core.models import Organisation
 from capdev.test import World
 
 from .conftest import Visit
@@ -116,20 +117,26 @@ def test_office_user_works_through_kenya_in_chinese(visit: Visit, world: World) 
     assert visit.console_errors == []
 
 
+def _submit_an_edit_without_a_name(visit: Visit, organisation: Organisation) -> int:
+    """As office_a, empty the name, change the acronym to MOL, submit; the answer's status."""
+    page = visit.page
+    visit.log_in("office_a")
+    visit.goto(f"/organisations/{organisation.pk}/edit/")
+    page.fill("#id_name", "")
+    page.fill("#id_acronym", "MOL")
+    with page.expect_navigation() as navigation:
+        page.locator("main form.stacked button[type=submit]").click()
+    return navigation.value.status
+
+
 def test_an_edit_with_no_name_is_refused_on_screen_and_saves_nothing(
     visit: Visit, world: World
 ) -> None:
     page = visit.page
     ministry = world.organisations["KE-gov"]
-    visit.log_in("office_a")
+    status = _submit_an_edit_without_a_name(visit, ministry)
 
-    visit.goto(f"/organisations/{ministry.pk}/edit/")
-    page.fill("#id_name", "")
-    page.fill("#id_acronym", "MOL")
-    with page.expect_navigation() as navigation:
-        page.locator("main form.stacked button[type=submit]").click()
-
-    assert navigation.value.status == 400
+    assert status == 400
     expect(page.locator("#form-errors")).to_be_visible()
     name = page.locator("#id_name")
     expect(name).to_have_attribute("aria-invalid", "true")
@@ -218,13 +225,7 @@ def test_live_search_replaces_the_results_instead_of_nesting_them(
 
 def test_a_refused_edit_keeps_the_saved_name_in_the_heading(visit: Visit, world: World) -> None:
     page = visit.page
-    ministry = world.organisations["KE-gov"]
-    visit.log_in("office_a")
-    visit.goto(f"/organisations/{ministry.pk}/edit/")
-    page.fill("#id_name", "")
-    page.fill("#id_acronym", "MOL")
-    with page.expect_navigation():
-        page.locator("main form.stacked button[type=submit]").click()
+    _submit_an_edit_without_a_name(visit, world.organisations["KE-gov"])
     # Nothing was saved, so the heading names the organisation as it is, not as typed.
     assert page.locator("h1").inner_text() == "Edit Ministry of Labour KE"
 
