@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "template_partials",
     "capdev.core",
+    "capdev.diagnose",
 ]
 
 MIDDLEWARE = [

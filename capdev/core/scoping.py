@@ -33,6 +33,7 @@ class Action(Enum):
     VIEW = "view"
     CHANGE = "change"  # edit an existing row
     ADMINISTER = "administer"  # create or delete a row
+    VALIDATE = "validate"  # approve a row someone else wrote (e.g. validate an assessment)
 
 
 GLOBAL_ROLES = {Role.ADMIN, Role.HQ, Role.EVALUATOR}
@@ -57,6 +58,8 @@ class ScopePaths:
 
     `administrators` may create and delete rows; by default the writers, but a focal point,
     whose scope is one existing organisation, edits it without creating or deleting any.
+    `validators` approve rows (by default the writers): a focal point runs a self-assessment
+    of their organisation, the Office validates it.
     `public` rows are visible to every user holding a grant (e.g. HQ departments, which cover no
     country). `writers` are the roles that may change rows of this model at all; reference
     data is changed by administrators only. `many` says a path crosses a to-many relation,
@@ -70,6 +73,7 @@ class ScopePaths:
     public: Q | None = None
     writers: frozenset[str] = field(default_factory=lambda: frozenset(WRITING_ROLES))
     administrators: frozenset[str] | None = None
+    validators: frozenset[str] | None = None
     many: bool = False
 
     def roles_for(self, action: Action) -> frozenset[str] | None:
@@ -78,6 +82,8 @@ class ScopePaths:
             return None
         if action is Action.ADMINISTER and self.administrators is not None:
             return self.administrators
+        if action is Action.VALIDATE and self.validators is not None:
+            return self.validators
         return self.writers
 
 

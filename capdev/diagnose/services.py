@@ -1,0 +1,554 @@
+"""Writes of the diagnose stage: instruments, assessments, scores, participants and needs.
+
+Every write checks the writer's scope with the same rules that filter lists. `user=None` is
+the command line, run by whoever operates the server.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from capdev.core.scoping import Action, ensure_in_scope, may_administer_some, scoped
+from capdev.core.services import _delete, _save
+from capdev.diagnose.models import (
+    Area,
+    Assessment,
+    Instrument,
+    InstrumentVersion,
+    Item,
+    ItemScore,
+    Need,
+    Participant,
+)
+from capdev.diagnose.summaries import summarise
+from capdev.diagnose.xlsform import AreaSpec, InstrumentSpec, ItemSpec, ScalePoint, parse_xlsform
+from capdev.lib.translated import localized
+
+User = AbstractBaseUser | None
+
+ASSESSMENT_FIELDS = ("organisation", "version", "date", "mode", "office", "notes")
+PARTICIPANT_FIELDS = ("name", "role", "sex", "organisation")
+NEED_FIELDS = (
+    "organisation",
+    "title",
+    "description",
+    "level",
+    "type",
+    "theme",
+    "priority",
+    "source",
+    "status",
+    "assessment",
+    "item",
+    "area",
+)
+ITEM_FIELDS = ("label", "hint", "weight", "required")
+
+
+def _check(user: User, instance: Any, action: Action) -> None:
+    if user is not None:
+        ensure_in_scope(user, instance, action)
+
+
+# --- instruments ------------------------------------------------------------------------
+
+
+def spec_of(version: InstrumentVersion) -> InstrumentSpec:
+    """The instrument version as the XLSForm reader would give it back."""
+    items_by_area: dict[int, list[ItemSpec]] = {}
+    for item in version.items.order_by("position"):
+        items_by_area.setdefault(item.area_id, []).append(
+            ItemSpec(
+                name=item.name,
+                label=item.label,
+                hint=item.hint,
+                required=item.required,
+                level=item.level,
+                type=item.type,
+                theme=item.theme,
+                weight=item.weight,
+                groups=tuple(item.groups),
+                scale_list=item.scale_list,
+                scale=tuple(ScalePoint(p["value"], p["label"]) for p in item.scale),
+            )
+        )
+    instrument = version.instrument
+    return InstrumentSpec(
+        code=instrument.code,
+        title=instrument.title,
+        description=instrument.description,
+        groups=tuple(instrument.groups),
+        areas=tuple(
+            AreaSpec(area.name, area.label, tuple(items_by_area.get(area.pk, [])))
+            for area in version.areas.order_by("position")
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class InstrumentImport:
+    version: InstrumentVersion
+    outcome: str  # "created", "replaced" (the draft), "new version" or "unchanged"
+
+
+def instrument_import_allowed(user: User) -> bool:
+    return user is None or may_administer_some(user, Instrument)
+
+
+@transaction.atomic
+def instrument_import(
+    *, user: User, data: bytes, source_name: str = "", publish: bool = False, builtin: bool = False
+) -> InstrumentImport:
+    """Import an XLSForm workbook as a version of the instrument its form_id names.
+
+    Raises XLSFormInvalid (every problem, located) and changes nothing if the workbook is
+    not a valid instrument.
+    """
+    if not instrument_import_allowed(user):
+        raise PermissionDenied(_("Your role does not maintain instruments."))
+    spec = parse_xlsform(data)
+    instrument = Instrument.objects.filter(code=spec.code).first()
+    latest = instrument.versions.order_by("-number").first() if instrument else None
+    if latest is not None and spec_of(latest) == spec:
+        if publish and not latest.is_published:
+            version_publish(user=user, version=latest)
+        return InstrumentImport(latest, "unchanged")
+    if instrument is None:
+        instrument = Instrument(code=spec.code)
+        outcome = "created"
+    else:
+        outcome = "new version"
+    _save(
+        instrument,
+        user=user,
+        data={
+            "title": spec.title,
+            "description": spec.description,
+            "groups": list(spec.groups),
+            "builtin": builtin or instrument.builtin,
+        },
+        fields=("title", "description", "groups", "builtin"),
+    )
+    if latest is not None and not latest.is_published and not latest.assessments.exists():
+        version = latest
+        version.areas.all().delete()
+        outcome = "replaced"
+    else:
+        version = InstrumentVersion(
+            instrument=instrument, number=(latest.number + 1) if latest else 1
+        )
+    version.source_name = source_name[:255]
+    _save(version, user=user, data={}, fields=())
+    _write_content(version, spec, user=user)
+    if publish:
+        version_publish(user=user, version=version)
+    return InstrumentImport(version, outcome)
+
+
+def _write_content(version: InstrumentVersion, spec: InstrumentSpec, *, user: User) -> None:
+    position = 0
+    for area_position, area_spec in enumerate(spec.areas, start=1):
+        area = Area(version=version, name=area_spec.name, position=area_position)
+        _save(area, user=user, data={"label": area_spec.label}, fields=("label",))
+        for item_spec in area_spec.items:
+            position += 1
+            item = Item(version=version, area=area, position=position)
+            _save(
+                item,
+                user=user,
+                data={
+                    "name": item_spec.name,
+                    "label": item_spec.label,
+                    "hint": item_spec.hint,
+                    "required": item_spec.required,
+                    "level": item_spec.level,
+                    "type": item_spec.type,
+                    "theme": item_spec.theme,
+                    "weight": item_spec.weight,
+                    "groups": list(item_spec.groups),
+                    "scale_list": item_spec.scale_list,
+                    "scale": [{"value": p.value, "label": p.label} for p in item_spec.scale],
+                },
+                fields=(
+                    "name",
+                    "label",
+                    "hint",
+                    "required",
+                    "level",
+                    "type",
+                    "theme",
+                    "weight",
+                    "groups",
+                    "scale_list",
+                    "scale",
+                ),
+            )
+
+
+def _ensure_instrument_writer(user: User, instance: Any) -> None:
+    _check(user, instance, Action.CHANGE)
+
+
+@transaction.atomic
+def version_publish(*, user: User, version: InstrumentVersion) -> InstrumentVersion:
+    """Freeze a draft: from now on assessments may use it and nothing in it changes."""
+    _ensure_instrument_writer(user, version)
+    if version.is_published:
+        raise ValidationError(_("This version is already published."))
+    if not version.items.exists():
+        raise ValidationError(_("A version without items cannot be published."))
+    _save(
+        version,
+        user=user,
+        data={"status": InstrumentVersion.Status.PUBLISHED, "published_at": timezone.now()},
+        fields=("status", "published_at"),
+    )
+    return version
+
+
+@transaction.atomic
+def version_new_draft(*, user: User, instrument: Instrument) -> InstrumentVersion:
+    """A new draft copied from the latest version (or that draft, if there is one already)."""
+    latest = instrument.versions.order_by("-number").first()
+    _ensure_instrument_writer(user, instrument)
+    if latest is not None and not latest.is_published:
+        return latest
+    draft = InstrumentVersion(instrument=instrument, number=(latest.number + 1) if latest else 1)
+    copied_from = _("copy of version %(n)d") % {"n": latest.number} if latest else ""
+    _save(draft, user=user, data={"source_name": copied_from}, fields=("source_name",))
+    if latest is not None:
+        _write_content(draft, spec_of(latest), user=user)
+    return draft
+
+
+@transaction.atomic
+def item_update(*, user: User, item: Item, data: dict[str, Any]) -> Item:
+    """Edit an item of a draft version; a published version never changes."""
+    _ensure_instrument_writer(user, item)
+    if item.version.is_published:
+        raise ValidationError(
+            _("Version %(n)d is published and cannot change; start a new draft to edit it.")
+            % {"n": item.version.number}
+        )
+    _save(item, user=user, data=data, fields=ITEM_FIELDS)
+    return item
+
+
+# --- assessments ------------------------------------------------------------------------
+
+
+def _may_validate(user: User, assessment: Assessment) -> bool:
+    if user is None:
+        return True
+    return scoped(user, Assessment.objects.filter(pk=assessment.pk), Action.VALIDATE).exists()
+
+
+def _assessment_clean(assessment: Assessment, user: User) -> None:
+    assessment.full_clean()
+    errors: dict[str, str] = {}
+    version = assessment.version
+    if not version.is_published:
+        errors["version"] = _("Only published instrument versions can be used for assessments.")
+    groups = version.instrument.groups
+    if groups and assessment.organisation.group not in groups:
+        errors["version"] = _(
+            "This instrument is for %(groups)s organisations, not for this organisation's group."
+        ) % {"groups": ", ".join(groups)}
+    if assessment.mode != Assessment.Mode.SELF and not _may_validate(user, assessment):
+        errors["mode"] = _(
+            "As the organisation's focal point you run self-assessments; joint and external "
+            "assessments are arranged with the Office."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def assessment_create_allowed(user: User) -> bool:
+    return user is None or may_administer_some(user, Assessment)
+
+
+@transaction.atomic
+def assessment_create(
+    *, user: User, data: dict[str, Any], source: str = Assessment.Source.BROWSER
+) -> Assessment:
+    if not assessment_create_allowed(user):
+        raise PermissionDenied(_("Your role does not run assessments."))
+    assessment = Assessment(source=source)
+    _save(
+        assessment,
+        user=user,
+        data=data,
+        fields=ASSESSMENT_FIELDS,
+        clean=lambda: _assessment_clean(assessment, user),
+    )
+    _check(user, assessment, Action.ADMINISTER)
+    summarise(assessment)
+    return assessment
+
+
+def _ensure_draft(assessment: Assessment) -> None:
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(
+            _("This assessment is %(status)s; only a draft can change.")
+            % {"status": assessment.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def assessment_update(*, user: User, assessment: Assessment, data: dict[str, Any]) -> Assessment:
+    _check(user, assessment, Action.CHANGE)
+    _ensure_draft(assessment)
+    if "version" in data and data["version"] != assessment.version and assessment.scores.exists():
+        raise ValidationError({"version": _("Scores are recorded: the instrument cannot change.")})
+    _save(
+        assessment,
+        user=user,
+        data=data,
+        fields=ASSESSMENT_FIELDS,
+        clean=lambda: _assessment_clean(assessment, user),
+    )
+    _check(user, assessment, Action.CHANGE)
+    summarise(assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_delete(*, user: User, assessment: Assessment) -> None:
+    _check(user, assessment, Action.ADMINISTER)
+    _ensure_draft(assessment)
+    assessment.needs.update(assessment=None)
+    _delete(assessment, user=user)
+
+
+@transaction.atomic
+def score_save(
+    *,
+    user: User,
+    assessment: Assessment,
+    item: Item,
+    score: int | None,
+    evidence: str = "",
+    comment: str = "",
+) -> ItemScore:
+    """Record one item's score (None clears it) and refresh the assessment's summaries."""
+    _check(user, assessment, Action.CHANGE)
+    _ensure_draft(assessment)
+    if item.version_id != assessment.version_id:
+        raise ValidationError({"item": _("This item belongs to another instrument version.")})
+    if score is not None and not item.scale_min <= score <= item.scale_max:
+        raise ValidationError(
+            {
+                "score": _("The score must be between %(min)d and %(max)d.")
+                % {"min": item.scale_min, "max": item.scale_max}
+            }
+        )
+    row = ItemScore.objects.filter(assessment=assessment, item=item).first() or ItemScore(
+        assessment=assessment, item=item
+    )
+    _save(
+        row,
+        user=user,
+        data={"score": score, "evidence": evidence, "comment": comment},
+        fields=("score", "evidence", "comment"),
+    )
+    summarise(assessment)
+    return row
+
+
+def _ensure_complete(assessment: Assessment) -> None:
+    if assessment.required_missing:
+        raise ValidationError(
+            _("%(n)d required items have no score yet.") % {"n": assessment.required_missing}
+        )
+
+
+@transaction.atomic
+def assessment_submit(*, user: User, assessment: Assessment) -> Assessment:
+    _check(user, assessment, Action.CHANGE)
+    _ensure_draft(assessment)
+    summarise(assessment)
+    _ensure_complete(assessment)
+    _save(
+        assessment,
+        user=user,
+        data={"status": Assessment.Status.SUBMITTED, "submitted_at": timezone.now()},
+        fields=("status", "submitted_at"),
+        clean=lambda: None,
+    )
+    return assessment
+
+
+def _ensure_validator(user: User, assessment: Assessment) -> None:
+    _check(user, assessment, Action.VIEW)
+    if not _may_validate(user, assessment):
+        raise PermissionDenied(_("The Office validates assessments; your role does not."))
+
+
+@transaction.atomic
+def assessment_validate(*, user: User, assessment: Assessment) -> Assessment:
+    _ensure_validator(user, assessment)
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted assessment can be validated."))
+    summarise(assessment)
+    _ensure_complete(assessment)
+    _save(
+        assessment,
+        user=user,
+        data={
+            "status": Assessment.Status.VALIDATED,
+            "validated_at": timezone.now(),
+            "validated_by": user,
+        },
+        fields=("status", "validated_at", "validated_by"),
+        clean=lambda: None,
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_reopen(*, user: User, assessment: Assessment) -> Assessment:
+    """Send a submitted assessment back to draft, for corrections."""
+    _ensure_validator(user, assessment)
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted assessment can be sent back to draft."))
+    _save(
+        assessment,
+        user=user,
+        data={"status": Assessment.Status.DRAFT, "submitted_at": None},
+        fields=("status", "submitted_at"),
+        clean=lambda: None,
+    )
+    return assessment
+
+
+@transaction.atomic
+def participant_add(*, user: User, assessment: Assessment, data: dict[str, Any]) -> Participant:
+    _check(user, assessment, Action.CHANGE)
+    participant = Participant(assessment=assessment)
+    _save(participant, user=user, data=data, fields=PARTICIPANT_FIELDS)
+    return participant
+
+
+@transaction.atomic
+def participant_remove(*, user: User, participant: Participant) -> None:
+    _check(user, participant.assessment, Action.CHANGE)
+    _delete(participant, user=user)
+
+
+# --- needs ------------------------------------------------------------------------------
+
+
+def need_create_allowed(user: User) -> bool:
+    return user is None or may_administer_some(user, Need)
+
+
+def _need_clean(need: Need) -> None:
+    need.full_clean()
+    if need.assessment_id and need.assessment.organisation_id != need.organisation_id:
+        raise ValidationError({"assessment": _("This assessment is of another organisation.")})
+
+
+@transaction.atomic
+def need_create(*, user: User, data: dict[str, Any]) -> Need:
+    if not need_create_allowed(user):
+        raise PermissionDenied(_("Your role does not record needs."))
+    need = Need()
+    _save(need, user=user, data=data, fields=NEED_FIELDS, clean=lambda: _need_clean(need))
+    _check(user, need, Action.ADMINISTER)
+    return need
+
+
+@transaction.atomic
+def need_update(*, user: User, need: Need, data: dict[str, Any]) -> Need:
+    _check(user, need, Action.CHANGE)
+    _save(need, user=user, data=data, fields=NEED_FIELDS, clean=lambda: _need_clean(need))
+    _check(user, need, Action.CHANGE)
+    return need
+
+
+@transaction.atomic
+def need_delete(*, user: User, need: Need) -> None:
+    _check(user, need, Action.ADMINISTER)
+    _delete(need, user=user)
+
+
+def _area_position(area: Area) -> tuple[str, str, str]:
+    """The grid cell and theme carrying most of an area's weight, for a need on the area."""
+    items = list(area.items.all())
+    cells: Counter[tuple[str, str]] = Counter()
+    for item in items:
+        cells[(item.level, item.type)] += item.weight
+    (level, kind), _weight = cells.most_common(1)[0]
+    themes: Counter[str] = Counter()
+    for item in items:
+        if item.type == kind:
+            themes[item.theme] += item.weight
+    return level, kind, themes.most_common(1)[0][0]
+
+
+@transaction.atomic
+def need_from_assessment(
+    *,
+    user: User,
+    assessment: Assessment,
+    item: Item | None = None,
+    area: Area | None = None,
+    priority: int = Need.Priority.HIGH,
+) -> Need:
+    """Mark an item or an area of an assessment as a priority need (once: marking again
+    returns the need already recorded)."""
+    target = item or area
+    if target is None or target.version_id != assessment.version_id:
+        raise ValidationError(_("Choose an item or an area of this assessment's instrument."))
+    marked = Need.objects.filter(assessment=assessment)
+    existing = (
+        marked.filter(item=item) if item is not None else marked.filter(item=None, area=area)
+    ).first()
+    if existing is not None:
+        _check(user, existing, Action.VIEW)
+        return existing
+    if item is not None:
+        level, kind, theme = item.level, item.type, item.theme
+        score = ItemScore.objects.filter(assessment=assessment, item=item).first()
+        description = _need_description(item, score.score if score else None)
+    else:
+        level, kind, theme = _area_position(area)
+        description = ""
+    source = Need.Source.ASSESSMENT
+    if assessment.version.instrument.code == "labour_administration_audit":
+        source = Need.Source.LABOUR_ADMIN_AUDIT
+    return need_create(
+        user=user,
+        data={
+            "organisation": assessment.organisation,
+            "title": localized(target.label)[:200],
+            "description": description,
+            "level": level,
+            "type": kind,
+            "theme": theme,
+            "priority": priority,
+            "source": source,
+            "assessment": assessment,
+            "item": item,
+            "area": area if item is None else item.area,
+        },
+    )
+
+
+def _need_description(item: Item, score: int | None) -> str:
+    if score is None:
+        return ""
+    points = {p["value"]: localized(p["label"]) for p in item.scale}
+    return _("Scored %(score)d of %(max)d: %(descriptor)s") % {
+        "score": score,
+        "max": item.scale_max,
+        "descriptor": points.get(score, ""),
+    }

@@ -1,0 +1,117 @@
+"""Area and grid-cell scores of an assessment, written whenever its scores change.
+
+Dashboards read these rows instead of re-aggregating item scores. Each summary holds the
+weighted mean of the scored items on their own scale and, so that items on different
+scales can be combined, the weighted mean of their position on the scale as a percentage
+((score − lowest point) / (highest − lowest)). Unscored items count in `total`, not in the
+means.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from capdev.diagnose.models import AreaScore, Assessment, CellScore, Item, ItemScore
+
+SUMMARY_FIELDS = ("item_count", "answered", "required_missing", "score_mean", "score_percent")
+
+
+@dataclass
+class _Tally:
+    total: int = 0
+    answered: int = 0
+    weight: Decimal = Decimal(0)
+    weighted_score: Decimal = Decimal(0)
+    weighted_percent: Decimal = Decimal(0)
+    required_missing: int = field(default=0)
+
+    def add(self, item: Item, score: int | None) -> None:
+        self.total += 1
+        if score is None:
+            self.required_missing += item.required
+            return
+        self.answered += 1
+        self.weight += item.weight
+        self.weighted_score += item.weight * score
+        span = item.scale_max - item.scale_min
+        self.weighted_percent += item.weight * Decimal(100 * (score - item.scale_min)) / span
+
+    @property
+    def mean(self) -> Decimal | None:
+        if not self.weight:
+            return None
+        return (self.weighted_score / self.weight).quantize(Decimal("0.001"), ROUND_HALF_UP)
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.weight:
+            return None
+        return (self.weighted_percent / self.weight).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def tally(
+    items: Iterable[Item], scores: dict[int, int | None]
+) -> tuple[_Tally, dict[int, _Tally], dict[tuple[str, str], _Tally]]:
+    """Overall, per-area and per-cell tallies of `scores` (item id → score) over `items`."""
+    overall = _Tally()
+    areas: dict[int, _Tally] = defaultdict(_Tally)
+    cells: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
+    for item in items:
+        score = scores.get(item.pk)
+        overall.add(item, score)
+        areas[item.area_id].add(item, score)
+        cells[(item.level, item.type)].add(item, score)
+    return overall, areas, cells
+
+
+def summary_rows(
+    assessment: Assessment, items: Iterable[Item], scores: dict[int, int | None]
+) -> tuple[list[AreaScore], list[CellScore]]:
+    """Set the assessment's totals from `scores` and return its unsaved summary rows."""
+    overall, areas, cells = tally(items, scores)
+    assessment.item_count = overall.total
+    assessment.answered = overall.answered
+    assessment.required_missing = overall.required_missing
+    assessment.score_mean = overall.mean
+    assessment.score_percent = overall.percent
+    area_rows = [
+        AreaScore(
+            assessment=assessment,
+            area_id=area_id,
+            answered=t.answered,
+            total=t.total,
+            mean=t.mean,
+            percent=t.percent,
+        )
+        for area_id, t in areas.items()
+    ]
+    cell_rows = [
+        CellScore(
+            assessment=assessment,
+            level=level,
+            type=kind,
+            answered=t.answered,
+            total=t.total,
+            mean=t.mean,
+            percent=t.percent,
+        )
+        for (level, kind), t in cells.items()
+    ]
+    return area_rows, cell_rows
+
+
+def summarise(assessment: Assessment) -> None:
+    """Rewrite the assessment's summary rows and totals from its item scores."""
+    items = Item.objects.filter(version_id=assessment.version_id)
+    scores = dict(ItemScore.objects.filter(assessment=assessment).values_list("item_id", "score"))
+    area_rows, cell_rows = summary_rows(assessment, items, scores)
+    AreaScore.objects.filter(assessment=assessment).delete()
+    CellScore.objects.filter(assessment=assessment).delete()
+    AreaScore.objects.bulk_create(area_rows)
+    CellScore.objects.bulk_create(cell_rows)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        **{name: getattr(assessment, name) for name in SUMMARY_FIELDS}
+    )
