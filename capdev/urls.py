@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from capdev.core.urls import api_urlpatterns
 from capdev.core.views import healthz
+from capdev.diagnose.api_urls import api_urlpatterns as diagnose_api_urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -12,7 +13,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include(api_urlpatterns)),
+    path("api/", include(diagnose_api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("diagnose/", include("capdev.diagnose.urls")),
     path("", include("capdev.core.urls")),
 ]

@@ -1,9 +1,5 @@
-from django.urls import path
+"""Pages of the diagnose stage."""
 
-from capdev.diagnose import api, views
 
-app_name = "diagnose"
 
 urlpatterns: list = []
-
-api_urlpatterns: list = []

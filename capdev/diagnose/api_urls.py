@@ -1,0 +1,3 @@
+"""API routes of the diagnose stage (included under /api/)."""
+
+api_urlpatterns: list = []
