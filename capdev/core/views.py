@@ -10,8 +10,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,8 +23,8 @@ from capdev.core.forms import ContactForm, MembershipForm, OrganisationFilterFor
 from capdev.core.history import history_of
 from capdev.core.models import Contact, Membership, Office, Organisation
 from capdev.core.scoping import Action, scoped
+from capdev.lib.pages import apply_model_errors, is_htmx, paginate, render_list
 
-PAGE_SIZE = 25
 STAGES = {
     "diagnose": (
         gettext_lazy("Diagnose"),
@@ -58,25 +56,6 @@ STAGES = {
 }
 
 
-def _page(request: HttpRequest, queryset: QuerySet) -> dict[str, object]:
-    """The page asked for, and the query string to keep filters on the other pages' links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": query.urlencode(),
-    }
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _render_list(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
-    """The whole list page, or for a live search (HTMX) only its results partial."""
-    return render(request, f"{template}#results" if _is_htmx(request) else template, context)
-
-
 def _client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
@@ -84,11 +63,6 @@ def _client_address(request: HttpRequest) -> str | None:
 def _ensure_allowed(request: HttpRequest, organisation: Organisation, action: Action) -> None:
     if not selectors.organisation_allows(request.user, organisation, action):
         raise PermissionDenied
-
-
-def _apply_model_errors(form: object, error: ValidationError) -> None:
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 @require_GET
@@ -153,12 +127,12 @@ def country_list(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     countries = selectors.countries_for_user(request.user, q=q, region=region)
     context = {
-        **_page(request, countries),
+        **paginate(request, countries),
         "q": q,
         "region": region,
         "regions": selectors.regions_for_user(request.user),
     }
-    return _render_list(request, "core/country_list.html", context)
+    return render_list(request, "core/country_list.html", context)
 
 
 @login_required
@@ -192,10 +166,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "filters": filters,
-        **_page(request, organisations),
+        **paginate(request, organisations),
         "can_create": services.organisation_create_allowed(request.user),
     }
-    return _render_list(request, "core/organisation_list.html", context)
+    return render_list(request, "core/organisation_list.html", context)
 
 
 @login_required
@@ -238,7 +212,7 @@ def _save_organisation(request: HttpRequest, organisation: Organisation | None) 
                     user=request.user, organisation=organisation, data=form.cleaned_data
                 )
         except ValidationError as error:
-            _apply_model_errors(form, error)
+            apply_model_errors(form, error)
         except PermissionDenied:
             form.add_error(None, _("You may only keep organisations inside your own scope."))
         else:
@@ -292,7 +266,7 @@ def _child_form_response(
         "membership_form": form if isinstance(form, MembershipForm) else MembershipForm(),
         "contact_form": form if isinstance(form, ContactForm) else ContactForm(),
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         # 200 even with errors: htmx swaps only 2xx answers, and the errors sit in the partial.
         return render(request, f"core/organisation_detail.html#{template}", context)
     if isinstance(form, MembershipForm | ContactForm) and form.errors:
@@ -321,8 +295,8 @@ def _child_add(
             record(user=request.user, organisation=organisation, data=form.cleaned_data)
             form = form_class()
         except ValidationError as error:
-            _apply_model_errors(form, error)
-    if form.errors and not _is_htmx(request):
+            apply_model_errors(form, error)
+    if form.errors and not is_htmx(request):
         messages.error(request, not_saved)
     return _child_form_response(request, organisation, form, partial)
 
@@ -376,14 +350,14 @@ def office_list(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     offices = selectors.offices_for_user(request.user, q=q, kind=kind, region=region)
     context = {
-        **_page(request, offices),
+        **paginate(request, offices),
         "q": q,
         "kind": kind,
         "region": region,
         "kinds": Office.Kind.choices,
         "regions": selectors.regions_for_user(request.user),
     }
-    return _render_list(request, "core/office_list.html", context)
+    return render_list(request, "core/office_list.html", context)
 
 
 @login_required

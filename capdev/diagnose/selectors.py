@@ -328,6 +328,11 @@ class ConstituentProfile:
     assessment: Assessment | None
     cells: dict[tuple[str, str], Decimal | None]
 
+    @property
+    def values(self) -> list[Decimal | None]:
+        """The cell scores in GRID_CELLS order, for a table row."""
+        return [self.cells.get(cell) for cell in GRID_CELLS]
+
 
 def country_profiles(user: User, country: Country) -> list[ConstituentProfile]:
     """The latest assessment of each tripartite constituent of a country the user sees,

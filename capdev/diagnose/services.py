@@ -262,13 +262,22 @@ def _assessment_clean(assessment: Assessment, user: User) -> None:
         errors["version"] = _(
             "This instrument is for %(groups)s organisations, not for this organisation's group."
         ) % {"groups": ", ".join(groups)}
-    if assessment.mode != Assessment.Mode.SELF and not _may_validate(user, assessment):
-        errors["mode"] = _(
-            "As the organisation's focal point you run self-assessments; joint and external "
-            "assessments are arranged with the Office."
-        )
     if errors:
         raise ValidationError(errors)
+
+
+def _ensure_mode_allowed(user: User, assessment: Assessment) -> None:
+    """Checked on the saved row (the transaction rolls it back): only those who validate an
+    organisation's assessments arrange joint and external ones."""
+    if assessment.mode != Assessment.Mode.SELF and not _may_validate(user, assessment):
+        raise ValidationError(
+            {
+                "mode": _(
+                    "As the organisation's focal point you run self-assessments; joint and "
+                    "external assessments are arranged with the Office."
+                )
+            }
+        )
 
 
 def assessment_create_allowed(user: User) -> bool:
@@ -290,6 +299,7 @@ def assessment_create(
         clean=lambda: _assessment_clean(assessment, user),
     )
     _check(user, assessment, Action.ADMINISTER)
+    _ensure_mode_allowed(user, assessment)
     summarise(assessment)
     return assessment
 
@@ -316,6 +326,7 @@ def assessment_update(*, user: User, assessment: Assessment, data: dict[str, Any
         clean=lambda: _assessment_clean(assessment, user),
     )
     _check(user, assessment, Action.CHANGE)
+    _ensure_mode_allowed(user, assessment)
     summarise(assessment)
     return assessment
 

@@ -1,0 +1,130 @@
+"""The diagnose pages, driven through the test client as office staff would use them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from capdev.diagnose import services
+from capdev.diagnose.models import Assessment, ItemScore, Need
+from capdev.diagnose.tests.workbooks import published_version, workbook
+from capdev.test import PASSWORD
+
+
+@pytest.fixture
+def version(world):
+    return published_version()
+
+
+def _client(client, world, name):
+    client.login(username=world.users[name].username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def assessment(world, version):
+    return services.assessment_create(
+        user=world.users["office_a"],
+        data={
+            "organisation": world.organisations["KE-wrk"],
+            "version": version,
+            "date": datetime.date(2025, 3, 1),
+            "mode": Assessment.Mode.JOINT,
+            "office": world.offices["a"],
+        },
+    )
+
+
+def test_every_page_renders_for_office_staff(client, world, assessment):
+    c = _client(client, world, "office_a")
+    instrument = assessment.version.instrument
+    urls = [
+        reverse("diagnose:home"),
+        reverse("diagnose:instrument-list"),
+        reverse("diagnose:instrument-detail", args=[instrument.pk]),
+        reverse("diagnose:assessment-list"),
+        reverse("diagnose:assessment-create"),
+        reverse("diagnose:assessment-detail", args=[assessment.pk]),
+        reverse("diagnose:assessment-score", args=[assessment.pk]),
+        reverse("diagnose:need-list"),
+        reverse("diagnose:need-create"),
+        reverse("diagnose:country-profiles", args=["KE"]),
+    ]
+    for url in urls:
+        response = c.get(url)
+        assert response.status_code == 200, url
+
+
+def test_scoring_as_you_go_updates_progress_and_summaries(client, world, assessment):
+    c = _client(client, world, "office_a")
+    item = assessment.version.items.get(name="lead_vision")
+    url = reverse("diagnose:assessment-score-item", args=[assessment.pk, item.pk])
+    response = c.post(
+        url,
+        {"score": "3", "evidence": "Strategic plan 2024", "comment": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="scoring-progress"' in html and 'hx-swap-oob="true"' in html
+    assert "1 of 4 items scored" in html
+    saved = ItemScore.objects.get(assessment=assessment, item=item)
+    assert (saved.score, saved.evidence) == (3, "Strategic plan 2024")
+    assessment.refresh_from_db()
+    assert assessment.answered == 1
+    # A score outside the scale is refused next to the item and changes nothing.
+    response = c.post(url, {"score": "9"}, HTTP_HX_REQUEST="true")
+    assert "between 1 and 4" in response.content.decode()
+    saved.refresh_from_db()
+    assert saved.score == 3
+
+
+def test_submit_is_refused_while_required_items_are_empty(client, world, assessment):
+    c = _client(client, world, "office_a")
+    response = c.post(reverse("diagnose:assessment-submit", args=[assessment.pk]), follow=True)
+    assert "2 required items have no score yet." in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.DRAFT
+
+
+def test_marking_an_item_as_need_puts_it_in_the_registry(client, world, assessment):
+    c = _client(client, world, "office_a")
+    item = assessment.version.items.get(name="sd_osh")
+    response = c.post(
+        reverse("diagnose:need-mark", args=[assessment.pk]),
+        {"item": item.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Marked as a priority need" in response.content.decode()
+    need = Need.objects.get(assessment=assessment)
+    assert (need.level, need.type, need.theme) == ("organisational", "technical", "osh")
+    listing = c.get(reverse("diagnose:need-list"), {"q": "Item sd_osh"})
+    assert need.title in listing.content.decode()
+    other = _client(client, world, "office_b").get(reverse("diagnose:need-list"))
+    assert need.title not in other.content.decode()
+    assert other.status_code == 200
+
+
+def test_instrument_upload_reports_problems_with_their_place(client, world):
+    c = _client(client, world, "hq")
+    bad = workbook(areas=[("a", [("x1", "", "nowhere", "technical", "osh", "1")])])
+    response = c.post(reverse("diagnose:instrument-import"), {"file": _upload(bad)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "capdev_level" in html and "nowhere" in html
+    good = c.post(reverse("diagnose:instrument-import"), {"file": _upload(workbook())})
+    assert good.status_code == 302
+
+
+def test_office_staff_cannot_import_instruments(client, world):
+    c = _client(client, world, "office_a")
+    response = c.post(reverse("diagnose:instrument-import"), {"file": _upload(workbook())})
+    assert response.status_code == 403
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("instrument.xlsx", data)

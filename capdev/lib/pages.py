@@ -1,0 +1,40 @@
+"""What every list and form page does the same way: paging, live search, model errors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, queryset: QuerySet) -> dict[str, object]:
+    """The page asked for, and the query string to keep filters on the other pages' links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+    }
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render_list(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
+    """The whole list page, or for a live search (HTMX) only its results partial."""
+    return render(request, f"{template}#results" if is_htmx(request) else template, context)
+
+
+def apply_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's validation errors next to the form fields they concern."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
