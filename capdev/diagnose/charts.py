@@ -25,7 +25,7 @@ def area_profile(areas: list[AreaResult], *, previous_label: str | None) -> dict
         .mark_bar(color="#1f5f99")
         .encode(
             x=alt.X(f"{score}:Q", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y(f"{area}:N", sort=order, title=None),
+            y=alt.Y(f"{area}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
             tooltip=[f"{area}:N", f"{score}:Q"],
         )
     )
@@ -41,7 +41,7 @@ def area_profile(areas: list[AreaResult], *, previous_label: str | None) -> dict
             .mark_tick(color="#c2410c", thickness=3, size=18)
             .encode(
                 x=f"{score}:Q",
-                y=alt.Y(f"{area}:N", sort=order, title=None),
+                y=alt.Y(f"{area}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
                 tooltip=[f"{kind}:N", f"{area}:N", f"{score}:Q"],
             )
         )

@@ -8,6 +8,10 @@
       var source = document.getElementById(target.dataset.chart);
       if (!source || !window.vegaEmbed) return;
       target.dataset.drawn = "1";
+      // vega-embed styles its container inline-block, which leaves a "container"-wide chart
+      // zero pixels wide.
+      target.style.display = "block";
+      target.style.width = "100%";
       window.vegaEmbed(target, JSON.parse(source.textContent), {
         actions: false,
         renderer: "svg",
