@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -35,6 +36,8 @@ def _display(record: models.Model, field_name: str) -> str:
         value = getattr(record, field.attname)
         related = field.related_model._default_manager.filter(pk=value).first() if value else None
         return str(related) if related else ""
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     return "" if value is None else str(value)
 
 

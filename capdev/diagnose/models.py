@@ -288,7 +288,17 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # The summary is derived from the scores, whose own history says who changed what.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "item_count",
+            "answered",
+            "required_missing",
+            "score_mean",
+            "score_percent",
+            "updated_at",
+        ]
+    )
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from capdev.core.scoping import Action, ensure_in_scope, may_administer_some, scoped
 from capdev.core.services import _delete, _save
@@ -377,7 +378,12 @@ def score_save(
 def _ensure_complete(assessment: Assessment) -> None:
     if assessment.required_missing:
         raise ValidationError(
-            _("%(n)d required items have no score yet.") % {"n": assessment.required_missing}
+            ngettext(
+                "%(n)d required item has no score yet.",
+                "%(n)d required items have no score yet.",
+                assessment.required_missing,
+            )
+            % {"n": assessment.required_missing}
         )
 
 

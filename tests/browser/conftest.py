@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Model
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from capdev.core.models import Country
 from capdev.core.reference import load_reference_data
@@ -104,12 +104,11 @@ class Visit:
             self.page.locator("main form button[type=submit]").click()
 
 
-@pytest.fixture
-def visit(browser: Browser, live_server: object, world: World) -> Iterator[Visit]:
+def _open_visit(browser: Browser, base_url: str) -> tuple[BrowserContext, Visit]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    visit = Visit(page=page, base_url=live_server.url)
+    visit = Visit(page=page, base_url=base_url)
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type != "error":
@@ -125,5 +124,28 @@ def visit(browser: Browser, live_server: object, world: World) -> Iterator[Visit
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
+    return context, visit
+
+
+@pytest.fixture
+def visit(browser: Browser, live_server: object, world: World) -> Iterator[Visit]:
+    context, visit = _open_visit(browser, live_server.url)
     yield visit
     context.close()
+
+
+@pytest.fixture
+def another_visit(
+    browser: Browser, live_server: object, world: World
+) -> Iterator[Callable[[], Visit]]:
+    """Opens more tabs, each in a fresh browser context (its own cookies): another user."""
+    contexts: list[BrowserContext] = []
+
+    def open_visit() -> Visit:
+        context, visit = _open_visit(browser, live_server.url)
+        contexts.append(context)
+        return visit
+
+    yield open_visit
+    for context in contexts:
+        context.close()

@@ -1,0 +1,526 @@
+"""The diagnose stage in a real browser: score an assessment, mark needs, see who sees them.
+
+office_a (Country Office for Kenya and Uganda) runs a joint assessment of the Kenyan trade
+union centre with a small published instrument for workers' organisations: two areas of
+two items on a 1–4 scale, `lead_vision` (weight 2) and `sd_bargaining` required. Scores go
+in item by item (HTMX), the assessment is submitted and validated, and the results, the
+chart and the participants show on its page. Needs marked on the scoring page reach the
+registry of those whose scope holds the organisation, and no one else's. Screenshots of
+failures go to /tmp/capdev-shots/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from playwright.sync_api import Locator, Page, expect
+
+from capdev.core.models import Organisation
+from capdev.diagnose import services
+from capdev.diagnose.models import (
+    AreaScore,
+    Assessment,
+    CellScore,
+    InstrumentVersion,
+    Item,
+    ItemScore,
+    Need,
+    Participant,
+)
+from capdev.diagnose.tests.workbooks import published_version
+from capdev.test import World
+
+from .conftest import Visit
+from .test_walkthrough import DUPLICATE_IDS, UNLABELLED_CONTROLS
+
+pytestmark = pytest.mark.browser
+
+DATE = datetime.date(2025, 3, 14)
+INSTRUMENT_TITLE = "Workers' organisation rubric"
+
+
+@pytest.fixture(autouse=True)
+def _shot_on_failure(request: pytest.FixtureRequest, visit: Visit) -> Iterator[None]:
+    """A full-page screenshot of the main tab when the test fails (before its context closes).
+
+    The call's report is logged before fixtures tear down, so a failure has been counted.
+    """
+    failed = request.session.testsfailed
+    yield
+    if request.session.testsfailed > failed:
+        name = re.sub(r"[^\w.-]+", "-", request.node.name)
+        with contextlib.suppress(Exception):  # a closed page must not hide the failure
+            visit.shot(f"FAILED-{name}")
+
+
+@pytest.fixture
+def version(world: World) -> InstrumentVersion:
+    return published_version(code="workers_rubric", title=INSTRUMENT_TITLE, groups="workers")
+
+
+def _items(version: InstrumentVersion) -> dict[str, Item]:
+    return {item.name: item for item in version.items.all()}
+
+
+def _draft(world: World, version: InstrumentVersion, scores: dict[str, int]) -> Assessment:
+    """office_a's joint assessment of the Kenyan union, with `scores` (item name → point)."""
+    user: AbstractBaseUser = world.users["office_a"]
+    assessment = services.assessment_create(
+        user=user,
+        data={
+            "organisation": world.organisations["KE-wrk"],
+            "version": version,
+            "date": DATE,
+            "mode": Assessment.Mode.JOINT,
+            "office": world.offices["a"],
+            "notes": "",
+        },
+    )
+    items = _items(version)
+    for name, score in scores.items():
+        services.score_save(user=user, assessment=assessment, item=items[name], score=score)
+    return assessment
+
+
+def _item(page: Page, item: Item) -> Locator:
+    return page.locator(f"fieldset#item-{item.pk}")
+
+
+def _point(page: Page, item: Item, value: int) -> Locator:
+    """The label of one point of an item's scale (clicking it picks the radio inside)."""
+    return _item(page, item).locator("label.point", has=page.locator(f"input[value='{value}']"))
+
+
+def _expect_progress(page: Page, done: int, required_note: str) -> None:
+    progress = page.locator("#scoring-progress")
+    expect(progress.locator("label")).to_have_text(f"{done} of 4 items scored")
+    expect(progress.locator("progress")).to_have_attribute("value", str(done))
+    expect(progress.locator("progress")).to_have_attribute("max", "4")
+    expect(progress.locator(".warning, .ok")).to_have_text(required_note)
+
+
+# --- 1. a joint assessment from start to validation ---------------------------------------
+
+
+def test_office_runs_a_joint_assessment_to_validation(
+    visit: Visit, world: World, version: InstrumentVersion
+) -> None:
+    page = visit.page
+    union = world.organisations["KE-wrk"]
+    items = _items(version)
+    visit.log_in("office_a")
+
+    # Start it from the form.
+    visit.goto("/diagnose/")
+    page.locator("main a.button", has_text="Start an assessment").click()
+    expect(page).to_have_url(visit.base_url + "/diagnose/assessments/new/")
+    page.select_option("#id_organisation", label="Trade Union Centre KE")
+    page.select_option("#id_version", label=f"{INSTRUMENT_TITLE} v1")
+    page.fill("#id_date", DATE.isoformat())
+    page.select_option("#id_mode", label="Joint assessment")
+    page.select_option("#id_office", label="Country Office for Kenya and Uganda")
+    with page.expect_navigation():
+        page.locator("main form.stacked button[type=submit]").click()
+
+    assessment = Assessment.objects.get()
+    assert (assessment.organisation, assessment.version, assessment.date) == (
+        union,
+        version,
+        DATE,
+    )
+    assert assessment.mode == Assessment.Mode.JOINT
+    assert assessment.office == world.offices["a"]
+    assert assessment.status == Assessment.Status.DRAFT
+    expect(page).to_have_url(f"{visit.base_url}/diagnose/assessments/{assessment.pk}/score/")
+    expect(page.locator(".messages")).to_have_text("Assessment saved.")
+    expect(page.locator("h1")).to_have_text("Scoring: Trade Union Centre KE")
+    page.wait_for_load_state("load")  # htmx (deferred) must be listening
+    _expect_progress(page, 0, "2 required items still need a score")
+    expect(page.locator("#area-nav a[aria-current=page]")).to_have_text("Area leadership")
+    expect(page.locator("#area-heading")).to_have_text("Area leadership")
+
+    # Area 1: each save swaps the item and, out of band, the progress: no page load.
+    page.evaluate("window.__sameScoringPage = true")
+    _point(page, items["lead_vision"], 3).click()
+    _expect_progress(page, 1, "1 required item still needs a score")
+    expect(_item(page, items["lead_vision"]).locator("input[value='3']")).to_be_checked()
+    expect(_item(page, items["lead_vision"]).locator(".save-state")).to_have_text("Saved.")
+    expect(page.locator("#area-nav li").first.locator("small")).to_have_text("1/2")
+
+    evidence = _item(page, items["lead_vision"]).locator("textarea[name=evidence]")
+    with page.expect_response(lambda r: r.url.endswith(f"/score/{items['lead_vision'].pk}/")):
+        evidence.fill("Strategic plan 2024-2028, adopted by congress")
+        evidence.press("Tab")  # a textarea reports its change when it loses focus
+    expect(_item(page, items["lead_vision"]).locator("textarea[name=evidence]")).to_have_value(
+        "Strategic plan 2024-2028, adopted by congress"
+    )
+    _expect_progress(page, 1, "1 required item still needs a score")
+
+    # By keyboard: from the previous item's last control, Tab reaches the scale (on its
+    # checked point, "Not scored", the last), and an arrow key picks the point before it.
+    _item(page, items["lead_vision"]).locator("form.mark-need button").focus()
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_attribute("name", "score")
+    expect(focused).to_have_attribute("value", "")
+    page.keyboard.press("ArrowUp")
+    _expect_progress(page, 2, "1 required item still needs a score")
+    expect(_item(page, items["lead_skills"]).locator("input[value='4']")).to_be_checked()
+    expect(page.locator("#area-nav li").first.locator("small")).to_have_text("2/2")
+    assert page.evaluate("window.__sameScoringPage") is True, "the page was reloaded"
+    visit.shot("diagnose-01-scoring-area-1")
+
+    # Area 2, through the area list.
+    with page.expect_navigation():
+        page.locator("#area-nav a", has_text="Area dialogue").click()
+    expect(page).to_have_url(re.compile(r"/score/\?area=dialogue$"))
+    expect(page.locator("#area-nav a[aria-current=page]")).to_have_text("Area dialogue")
+    expect(page.locator("#area-heading")).to_have_text("Area dialogue")
+    page.wait_for_load_state("load")
+    page.evaluate("window.__sameScoringPage = true")
+    _point(page, items["sd_bargaining"], 2).click()
+    _expect_progress(page, 3, "All required items are scored.")
+    _point(page, items["sd_osh"], 1).click()
+    _expect_progress(page, 4, "All required items are scored.")
+    expect(page.locator("#area-nav small")).to_have_text(["2/2", "2/2"])
+    assert page.evaluate("window.__sameScoringPage") is True, "the page was reloaded"
+
+    scores = {s.item.name: (s.score, s.evidence) for s in assessment.scores.all()}
+    assert scores == {
+        "lead_vision": (3, "Strategic plan 2024-2028, adopted by congress"),
+        "lead_skills": (4, ""),
+        "sd_bargaining": (2, ""),
+        "sd_osh": (1, ""),
+    }
+
+    # Results: submit, then validate (the Office validates).
+    page.locator("a.button", has_text="Finish: see the results").click()
+    expect(page).to_have_url(f"{visit.base_url}/diagnose/assessments/{assessment.pk}/")
+    expect(page.locator("h1")).to_have_text("Assessment of Trade Union Centre KE")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit for validation").click()
+    expect(page.locator(".messages")).to_have_text("Assessment submitted for validation.")
+    expect(page.locator("dl.facts .status")).to_have_text("Submitted")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Validate").click()
+    expect(page.locator(".messages")).to_have_text("Assessment validated.")
+    expect(page.locator("dl.facts .status")).to_have_text("Validated")
+    today = datetime.date.today().isoformat()
+    expect(page.locator("dl.facts")).to_contain_text(f"validated by office_a on {today}")
+    expect(page.get_by_role("button", name="Submit for validation")).to_have_count(0)
+
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.VALIDATED
+    assert assessment.validated_by == world.users["office_a"]
+    assert (assessment.answered, assessment.required_missing) == (4, 0)
+    assert ItemScore.objects.filter(assessment=assessment).count() == 4
+    areas = {a.area.name: (a.answered, a.total, str(a.percent)) for a in AreaScore.objects.all()}
+    # leadership: (2 × 2/3 + 1 × 3/3) / 3 of the scale; dialogue: (1/3 + 0) / 2.
+    assert areas == {"leadership": (2, 2, "77.78"), "dialogue": (2, 2, "16.67")}
+    cells = {(c.level, c.type): str(c.percent) for c in CellScore.objects.filter(answered__gt=0)}
+    assert cells == {
+        ("organisational", "functional"): "66.67",
+        ("individual", "functional"): "100.00",
+        ("enabling_environment", "technical"): "33.33",
+        ("organisational", "technical"): "0.00",
+    }
+
+    per_area = page.locator("table", has=page.locator("caption", has_text="Score per area"))
+    rows = per_area.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).locator("th, td").nth(0)).to_have_text("Area leadership")
+    expect(rows.nth(0).locator("td").nth(0)).to_have_text("77.78")
+    expect(rows.nth(0).locator("td").nth(2)).to_have_text("2/2")
+    expect(rows.nth(1).locator("th")).to_have_text("Area dialogue")
+    expect(rows.nth(1).locator("td").nth(0)).to_have_text("16.67")
+    chart = page.locator("[data-chart=area-profile] svg")
+    expect(chart).to_be_visible()
+    expect(chart.locator(".mark-rect path")).to_have_count(2)  # one bar per area
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 200, f"chart squeezed: {box}"
+
+    # Who took part (HTMX form under the results).
+    participants = page.locator("#participants")
+    expect(participants.locator(".empty")).to_have_text("No participants recorded yet.")
+    participants.locator("#id_name").fill("Grace Wanjiru")
+    participants.locator("#id_role").fill("General secretary")
+    participants.locator("#id_sex").select_option(label="Female")
+    participants.locator("#id_organisation").select_option(label="Trade Union Centre KE")
+    page.evaluate("window.__sameDetailPage = true")
+    participants.get_by_role("button", name="Add").click()
+    row = page.locator("#participants tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(0)).to_have_text("Grace Wanjiru")
+    expect(row.locator("td").nth(1)).to_have_text("General secretary")
+    expect(row.locator("td").nth(2)).to_have_text("Female")
+    expect(row.locator("td").nth(3)).to_have_text("Trade Union Centre KE")
+    expect(page.locator("#participants #id_name")).to_have_value("")
+    assert page.evaluate("window.__sameDetailPage") is True, "the page was reloaded"
+    visit.shot("diagnose-02-assessment-validated")
+
+    participant = Participant.objects.get()
+    assert (participant.assessment, participant.name, participant.role) == (
+        assessment,
+        "Grace Wanjiru",
+        "General secretary",
+    )
+    assert (participant.sex, participant.organisation) == ("female", union)
+    assert visit.console_errors == []
+
+
+# --- 2. needs marked while scoring, and who sees them -------------------------------------
+
+
+def _registry_titles(page: Page) -> list[str]:
+    return sorted(page.locator("#results tbody tr td:first-child a").all_inner_texts())
+
+
+def test_needs_marked_while_scoring_reach_only_those_in_scope(
+    visit: Visit,
+    another_visit: Callable[[], Visit],
+    world: World,
+    version: InstrumentVersion,
+) -> None:
+    page = visit.page
+    items = _items(version)
+    assessment = _draft(world, version, {"lead_vision": 2})
+    orgs: dict[str, Organisation] = world.organisations
+    # Needs already recorded elsewhere, so that scopes and filters have something to leave out.
+    for org, title, status in [
+        ("UG-wrk", "Youth organising strategy", Need.Status.OPEN),
+        ("FR-wrk", "Platform workers outreach", Need.Status.OPEN),
+        ("KE-emp", "Employers' policy unit", Need.Status.PLANNED),
+    ]:
+        Need.objects.create(
+            organisation=orgs[org],
+            title=title,
+            level="organisational",
+            type="technical",
+            theme="social_dialogue",
+            status=status,
+        )
+
+    visit.log_in("office_a")
+    visit.goto(f"/diagnose/assessments/{assessment.pk}/score/")
+    page.wait_for_load_state("load")
+    page.evaluate("window.__sameScoringPage = true")
+    for name in ("lead_vision", "lead_skills"):
+        _item(page, items[name]).get_by_role("button", name="Mark as a priority need").click()
+        marked = page.locator(f"#mark-item-{items[name].pk}")
+        expect(marked).to_have_text(f"✓ Marked as a priority need — Item {name}")
+        expect(marked).to_have_attribute("role", "status")
+    assert page.evaluate("window.__sameScoringPage") is True, "the page was reloaded"
+    visit.shot("diagnose-03-needs-marked")
+
+    needs = {n.item.name: n for n in Need.objects.filter(assessment=assessment)}
+    assert sorted(needs) == ["lead_skills", "lead_vision"]
+    vision = needs["lead_vision"]
+    assert (vision.title, vision.organisation, vision.status) == (
+        "Item lead_vision",
+        orgs["KE-wrk"],
+        Need.Status.OPEN,
+    )
+    assert (vision.priority, vision.source) == (Need.Priority.HIGH, Need.Source.ASSESSMENT)
+    assert (vision.level, vision.type, vision.theme) == (
+        "organisational",
+        "functional",
+        "leadership",
+    )
+    assert vision.description == "Scored 2 of 4: lead_vision level 2"
+    expect(page.locator(f"#mark-item-{items['lead_vision'].pk} a")).to_have_attribute(
+        "href", f"/diagnose/needs/{vision.pk}/"
+    )
+
+    # The registry: a live search by a word of one title, then the filters.
+    visit.goto("/diagnose/needs/")
+    page.wait_for_load_state("load")
+    assert _registry_titles(page) == [
+        "Employers' policy unit",
+        "Item lead_skills",
+        "Item lead_vision",
+        "Youth organising strategy",
+    ]
+    with page.expect_response(lambda r: "q=vision" in r.url):
+        page.fill("#id_q", "vision")
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    assert _registry_titles(page) == ["Item lead_vision"]
+    expect(page.locator("#results .count")).to_have_text("1 need")
+    expect(page).to_have_url(re.compile(r"/diagnose/needs/\?.*q=vision"))
+    assert page.locator("[id=results]").count() == 1, "nested #results after a live search"
+
+    with page.expect_response(lambda r: "/diagnose/needs/?" in r.url and "q=&" in r.url):
+        page.fill("#id_q", "")
+    page.fill("#id_country", "KE")
+    with page.expect_response(lambda r: "country=KE" in r.url and "status=open" in r.url):
+        page.select_option("#id_status", "open")
+    expect(page.locator("#results tbody tr")).to_have_count(2)
+    assert _registry_titles(page) == ["Item lead_skills", "Item lead_vision"]
+    expect(page.locator("#results .count")).to_have_text("2 needs")
+    expect(page.locator("#results tbody tr").first).to_contain_text("Trade Union Centre KE")
+    visit.shot("diagnose-04-needs-registry")
+    assert visit.console_errors == []
+
+    # Another country office sees neither the needs nor their pages.
+    other = another_visit()
+    other.log_in("office_b")
+    other.goto("/diagnose/needs/")
+    assert _registry_titles(other.page) == ["Platform workers outreach"]
+    response = other.page.goto(f"{other.base_url}/diagnose/needs/{vision.pk}/")
+    assert response is not None and response.status == 404
+    expect(other.page.locator("body")).not_to_contain_text("Item lead_vision")
+    assert other.console_errors == []
+
+    # The workers' specialist sees the needs of workers' organisations everywhere.
+    specialist = another_visit()
+    specialist.log_in("workers")
+    specialist.goto("/diagnose/needs/")
+    assert _registry_titles(specialist.page) == [
+        "Item lead_skills",
+        "Item lead_vision",
+        "Platform workers outreach",
+        "Youth organising strategy",
+    ]
+    response = specialist.page.goto(f"{specialist.base_url}/diagnose/needs/{vision.pk}/")
+    assert response is not None and response.status == 200
+    expect(specialist.page.locator("h1")).to_have_text("Item lead_vision")
+    assert specialist.console_errors == []
+
+
+# --- 3. refusal: a required item without a score --------------------------------------------
+
+
+def test_submitting_with_a_required_item_unscored_is_refused(
+    visit: Visit, world: World, version: InstrumentVersion
+) -> None:
+    page = visit.page
+    # lead_vision is required and has no score.
+    assessment = _draft(world, version, {"lead_skills": 2, "sd_bargaining": 3, "sd_osh": 4})
+    visit.log_in("office_a")
+    visit.goto(f"/diagnose/assessments/{assessment.pk}/")
+    expect(page.locator("dl.facts")).to_contain_text("1 required item still needs a score")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit for validation").click()
+    expect(page).to_have_url(f"{visit.base_url}/diagnose/assessments/{assessment.pk}/")
+    error = page.locator(".messages li.error")
+    expect(error).to_have_count(1)
+    expect(error).to_contain_text("1 required item has no score yet.")
+    expect(page.locator(".messages li.success")).to_have_count(0)
+    expect(page.locator("dl.facts .status")).to_have_text("Draft")
+    expect(page.get_by_role("button", name="Submit for validation")).to_be_visible()
+    visit.shot("diagnose-05-submit-refused")
+
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.DRAFT
+    assert assessment.submitted_at is None
+    assert visit.console_errors == []
+
+
+# --- 4. keyboard and screen-reader basics on the diagnose pages ----------------------------
+
+BASICS_PATHS = [
+    "/diagnose/",
+    "/diagnose/assessments/",
+    "/diagnose/needs/",
+    "/diagnose/instruments/",
+    "/diagnose/instruments/{instrument}/",
+    "/diagnose/assessments/{assessment}/score/",
+    "/diagnose/assessments/{assessment}/",
+]
+
+
+def _basics_problems(visit: Visit) -> list[str]:
+    """What the loaded page gets wrong: skip link, labels, ids, headings, console."""
+    page, problems = visit.page, []
+    page.keyboard.press("Tab")
+    first = page.evaluate(
+        """() => { const el = document.activeElement; const r = el.getBoundingClientRect();
+                   return [el.className, el.getAttribute('href'),
+                           r.top >= 0 && r.bottom <= innerHeight && r.height > 0]; }"""
+    )
+    if first != ["skip-link", "#main", True]:
+        problems.append(f"first Tab stop is not a visible skip link to #main: {first}")
+    page.keyboard.press("Enter")
+    try:
+        expect(page.locator("main#main")).to_be_focused(timeout=1_000)
+    except AssertionError:
+        problems.append("the skip link does not move focus to main#main")
+    if unlabelled := page.evaluate(UNLABELLED_CONTROLS):
+        problems.append(f"controls without a label: {unlabelled}")
+    if duplicates := page.evaluate(DUPLICATE_IDS):
+        problems.append(f"duplicate ids: {duplicates}")
+    if (headings := page.locator("h1").count()) != 1:
+        problems.append(f"{headings} h1 elements")
+    if visit.console_errors:
+        problems.append(f"console errors: {visit.console_errors}")
+    return problems
+
+
+def test_keyboard_and_screen_reader_basics(
+    visit: Visit, world: World, version: InstrumentVersion
+) -> None:
+    """One test over the pages (one login, one world): every page's problems in one report."""
+    page = visit.page
+    assessment = _draft(world, version, {"lead_vision": 3, "lead_skills": 2})
+    Need.objects.create(
+        organisation=world.organisations["KE-wrk"],
+        title="Collective bargaining training",
+        level="organisational",
+        type="technical",
+        theme="social_dialogue",
+    )
+    visit.log_in("office_a")
+    problems: dict[str, list[str]] = {}
+    for path in BASICS_PATHS:
+        url = path.format(instrument=version.instrument_id, assessment=assessment.pk)
+        visit.console_errors.clear()
+        response = page.goto(visit.base_url + url)
+        assert response is not None and response.status == 200, f"{url}: {response}"
+        page.wait_for_load_state("load")
+        if page.locator("[data-chart]").count():  # drawn before the console is judged
+            expect(page.locator("[data-chart] svg")).to_be_visible()
+        if found := _basics_problems(visit):
+            problems[url] = found
+    assert problems == {}
+
+
+# --- Known faults: they fail until the page is fixed (see the report). ----------------------
+
+
+def test_picking_a_score_by_keyboard_keeps_the_focus_on_the_scale(
+    visit: Visit, world: World, version: InstrumentVersion
+) -> None:
+    """The save swaps the whole item (outerHTML); htmx puts the focus back only on an element
+    with the same id, and the radios have none, so the focus falls to <body>: a keyboard
+    user cannot press the arrow key again to adjust the score, nor Tab on to the evidence."""
+    page = visit.page
+    item = _items(version)["lead_vision"]
+    assessment = _draft(world, version, {})
+    visit.log_in("office_a")
+    visit.goto(f"/diagnose/assessments/{assessment.pk}/score/")
+    page.wait_for_load_state("load")
+    _item(page, item).locator("input[name=score][value='']").focus()
+    page.keyboard.press("ArrowUp")  # "Not scored" → 4
+    expect(page.locator("#scoring-progress label")).to_have_text("1 of 4 items scored")
+    expect(_item(page, item).locator(".save-state")).to_have_text("Saved.")
+    focused = page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+    assert 'name="score"' in focused, f"focus lost after the save: {focused}"
+
+
+def test_the_refusal_names_one_missing_item_in_the_singular(
+    visit: Visit, world: World, version: InstrumentVersion
+) -> None:
+    page = visit.page
+    assessment = _draft(world, version, {"lead_skills": 2, "sd_bargaining": 3})
+    visit.log_in("office_a")
+    visit.goto(f"/diagnose/assessments/{assessment.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit for validation").click()
+    message = page.locator(".messages li.error").inner_text()
+    # services._ensure_complete formats "%(n)d required items have no score yet." for any n.
+    assert message == "1 required item has no score yet.", message
