@@ -80,6 +80,8 @@ DEMO_USERS = [
 class SeedResult:
     organisations: int
     offices: int
+    assessments: int
+    needs: int
     users: list[tuple[str, str, str]]  # user name, role, scope
 
 
@@ -341,8 +343,12 @@ def database_is_empty() -> bool:
 
 def reset() -> None:
     """Remove every organisation, office, grant and non-superuser account, and their history."""
+    # Imported here: the demo dataset is the one place where core calls the floors above.
+    from capdev.diagnose import demo as diagnose_demo
+
     User = get_user_model()
     with transaction.atomic():
+        diagnose_demo.reset()  # assessments and needs protect their organisations
         for model in (Grant, Contact, Membership, Organisation, Office, DemoDataset):
             model.objects.all().delete()
             history = getattr(model, "history", None)
@@ -356,6 +362,9 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
     """Generate the demo dataset; `scale` is "small" (≈900 organisations) or "large" (≈3,000)."""
     if not database_is_empty():
         raise DatabaseNotEmpty("The database already holds organisations or offices; use --reset.")
+    # Imported here: the demo dataset is the one place where core calls the floors above.
+    from capdev.diagnose import demo as diagnose_demo
+
     rng = random.Random(SEED)
     regions = {r.code: r for r in Region.objects.all()}
     countries = list(Country.objects.select_related("region").order_by("region__code", "name"))
@@ -363,5 +372,12 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
     organisations = _organisations(rng, countries, extra_per_country=0 if scale == "small" else 11)
     _link_and_figures(rng, organisations)
     users = _demo_users(offices, organisations) if with_users else []
+    diagnosed = diagnose_demo.seed(rng=rng, organisations=organisations, offices=offices)
     DemoDataset.objects.create(scale=scale)
-    return SeedResult(organisations=len(organisations), offices=len(offices), users=users)
+    return SeedResult(
+        organisations=len(organisations),
+        offices=len(offices),
+        assessments=diagnosed.assessments,
+        needs=diagnosed.needs,
+        users=users,
+    )

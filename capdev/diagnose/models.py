@@ -206,6 +206,10 @@ class Item(GridPosition):
     def __str__(self) -> str:
         return localized(self.label) or self.name
 
+    def applies_to(self, group: str) -> bool:
+        """Whether organisations of this constituent group are assessed on the item."""
+        return not self.groups or group in self.groups
+
     @property
     def scale_min(self) -> int:
         return self.scale[0]["value"]

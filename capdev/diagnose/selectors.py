@@ -283,6 +283,7 @@ def assessment_profile(assessment: Assessment) -> Profile:
         before_items = dict(
             ItemScore.objects.filter(assessment=previous).values_list("item__name", "score")
         )
+    group = assessment.organisation.group
     summaries = {s.area_id: s for s in AreaScore.objects.filter(assessment=assessment)}
     scores = {s.item_id: s for s in ItemScore.objects.filter(assessment=assessment)}
     areas, items = [], {}
@@ -307,6 +308,7 @@ def assessment_profile(assessment: Assessment) -> Profile:
                 before_items.get(item.name),
             )
             for item in area.items.all()
+            if item.applies_to(group)
         ]
     cell_rows = {(c.level, c.type): c for c in CellScore.objects.filter(assessment=assessment)}
     cells = [

@@ -355,6 +355,10 @@ def score_save(
     _ensure_draft(assessment)
     if item.version_id != assessment.version_id:
         raise ValidationError({"item": _("This item belongs to another instrument version.")})
+    if not item.applies_to(assessment.organisation.group):
+        raise ValidationError(
+            {"item": _("This item is not asked of this organisation's constituent group.")}
+        )
     if score is not None and not item.scale_min <= score <= item.scale_max:
         raise ValidationError(
             {

@@ -168,6 +168,7 @@ class _Parsed:
     day: date
     mode: str
     scores: dict[int, tuple[int | None, str]]
+    group: str
 
 
 class _Checker:
@@ -236,14 +237,19 @@ class _Checker:
                 "capdev_mode",
                 _("“%(value)s” is not one of self, joint, external.") % {"value": mode},
             )
-        scores = self._scores(row, values)
+        group = self.organisations.get(organisation_id, "")
+        scores = self._scores(row, values, group)
         if len(self.errors) > before:
             return None
-        return _Parsed(row, instance_id, organisation_id, office_id, day, mode, scores)
+        return _Parsed(row, instance_id, organisation_id, office_id, day, mode, scores, group)
 
-    def _scores(self, row: int, values: dict[str, str]) -> dict[int, tuple[int | None, str]]:
+    def _scores(
+        self, row: int, values: dict[str, str], group: str
+    ) -> dict[int, tuple[int | None, str]]:
         scores: dict[int, tuple[int | None, str]] = {}
         for item in self.items:
+            if not item.applies_to(group):
+                continue
             text = values.get(item.name, "")
             evidence = values.get(f"{item.name}{EVIDENCE_SUFFIX}", "")
             if not text:
@@ -251,10 +257,7 @@ class _Checker:
                     self.error(row, item.name, _("This required item has no score."))
                 scores[item.pk] = (None, evidence)
                 continue
-            try:
-                score = int(float(text))
-            except ValueError:
-                score = None
+            score = _whole_number(text)
             if score is None or not item.scale_min <= score <= item.scale_max:
                 self.error(
                     row,
@@ -265,6 +268,15 @@ class _Checker:
                 continue
             scores[item.pk] = (score, evidence)
         return scores
+
+
+def _whole_number(text: str) -> int | None:
+    """A scale point: "3", or "3.0" where a tool wrote the choice as a number."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None  # not "2.5", "inf" or "nan"
 
 
 def _parse_day(text: str) -> date | None:
@@ -317,6 +329,39 @@ def import_submissions(
     return report
 
 
+def _ensure_modes_allowed(
+    user: AbstractBaseUser | None, assessments: list[Assessment], parsed: list[_Parsed]
+) -> None:
+    """Only those who validate an organisation's assessments arrange joint and external ones
+    (as capdev.diagnose.services checks): checked on the written rows, rolled back if not."""
+    rows = {
+        assessment.pk: submission.row
+        for assessment, submission in zip(assessments, parsed, strict=True)
+        if assessment.mode != Assessment.Mode.SELF
+    }
+    if user is None or not rows:
+        return
+    allowed = set(
+        scoped(user, Assessment.objects.filter(pk__in=rows), Action.VALIDATE).values_list(
+            "pk", flat=True
+        )
+    )
+    refused = [
+        RowError(
+            row,
+            "capdev_mode",
+            _(
+                "As the organisation's focal point you run self-assessments; joint and "
+                "external assessments are arranged with the Office."
+            ),
+        )
+        for pk, row in rows.items()
+        if pk not in allowed
+    ]
+    if refused:
+        raise SubmissionsInvalid(refused)
+
+
 @transaction.atomic
 def _write(
     user: AbstractBaseUser | None,
@@ -328,6 +373,10 @@ def _write(
 ) -> list[Assessment]:
     now = timezone.now()
     assessments, area_rows, cell_rows = [], [], []
+    # Submissions already imported count as written, so that progress reaches the total.
+    skipped = total - len(parsed)
+    if progress and skipped:
+        progress(total + skipped, total * 2)
     for done, submission in enumerate(parsed, start=1):
         assessment = Assessment(
             organisation_id=submission.organisation_id,
@@ -341,13 +390,13 @@ def _write(
             instance_id=submission.instance_id,
         )
         areas, cells = summary_rows(
-            assessment, items, {k: v[0] for k, v in submission.scores.items()}
+            assessment, items, {k: v[0] for k, v in submission.scores.items()}, submission.group
         )
         assessments.append(assessment)
         area_rows += areas
         cell_rows += cells
         if progress:
-            progress(total + done, total * 2)
+            progress(total + skipped + done, total * 2)
     bulk_create_with_history(assessments, Assessment, default_user=user)
     # Primary keys are read back: not every backend returns them from a bulk insert.
     ids = dict(
@@ -355,9 +404,11 @@ def _write(
             "instance_id", "pk"
         )
     )
-    score_rows = []
     for assessment, submission in zip(assessments, parsed, strict=True):
         assessment.pk = ids[submission.instance_id]
+    _ensure_modes_allowed(user, assessments, parsed)
+    score_rows = []
+    for assessment, submission in zip(assessments, parsed, strict=True):
         score_rows += [
             ItemScore(assessment=assessment, item_id=item_id, score=score, evidence=evidence)
             for item_id, (score, evidence) in submission.scores.items()

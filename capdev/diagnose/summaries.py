@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from capdev.core.models import Organisation
 from capdev.diagnose.models import AreaScore, Assessment, CellScore, Item, ItemScore
 
 SUMMARY_FIELDS = ("item_count", "answered", "required_missing", "score_mean", "score_percent")
@@ -53,13 +54,16 @@ class _Tally:
 
 
 def tally(
-    items: Iterable[Item], scores: dict[int, int | None]
+    items: Iterable[Item], scores: dict[int, int | None], group: str
 ) -> tuple[_Tally, dict[int, _Tally], dict[tuple[str, str], _Tally]]:
-    """Overall, per-area and per-cell tallies of `scores` (item id → score) over `items`."""
+    """Overall, per-area and per-cell tallies of `scores` (item id → score) over the `items`
+    that apply to organisations of constituent `group` (the others are not asked)."""
     overall = _Tally()
     areas: dict[int, _Tally] = defaultdict(_Tally)
     cells: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     for item in items:
+        if not item.applies_to(group):
+            continue
         score = scores.get(item.pk)
         overall.add(item, score)
         areas[item.area_id].add(item, score)
@@ -68,10 +72,11 @@ def tally(
 
 
 def summary_rows(
-    assessment: Assessment, items: Iterable[Item], scores: dict[int, int | None]
+    assessment: Assessment, items: Iterable[Item], scores: dict[int, int | None], group: str
 ) -> tuple[list[AreaScore], list[CellScore]]:
-    """Set the assessment's totals from `scores` and return its unsaved summary rows."""
-    overall, areas, cells = tally(items, scores)
+    """Set the assessment's totals from `scores` and return its unsaved summary rows;
+    `group` is the assessed organisation's constituent group."""
+    overall, areas, cells = tally(items, scores, group)
     assessment.item_count = overall.total
     assessment.answered = overall.answered
     assessment.required_missing = overall.required_missing
@@ -107,7 +112,8 @@ def summarise(assessment: Assessment) -> None:
     """Rewrite the assessment's summary rows and totals from its item scores."""
     items = Item.objects.filter(version_id=assessment.version_id)
     scores = dict(ItemScore.objects.filter(assessment=assessment).values_list("item_id", "score"))
-    area_rows, cell_rows = summary_rows(assessment, items, scores)
+    group = Organisation.objects.values_list("group", flat=True).get(pk=assessment.organisation_id)
+    area_rows, cell_rows = summary_rows(assessment, items, scores, group)
     AreaScore.objects.filter(assessment=assessment).delete()
     CellScore.objects.filter(assessment=assessment).delete()
     AreaScore.objects.bulk_create(area_rows)

@@ -399,10 +399,12 @@ def _area_nav(assessment: Assessment, areas: list[Area]) -> list[tuple[Area, int
             "item_id", flat=True
         )
     )
-    return [
-        (area, sum(1 for i in area.items.all() if i.pk in scored), len(area.items.all()))
-        for area in areas
-    ]
+    group = assessment.organisation.group
+    nav = []
+    for area in areas:
+        asked = [i for i in area.items.all() if i.applies_to(group)]
+        nav.append((area, sum(1 for i in asked if i.pk in scored), len(asked)))
+    return nav
 
 
 def _scoring_context(request: HttpRequest, assessment: Assessment) -> dict[str, object]:
@@ -420,7 +422,11 @@ def _scoring_context(request: HttpRequest, assessment: Assessment) -> dict[str, 
         "area": area,
         "previous_area": areas[index - 1] if index > 0 else None,
         "next_area": areas[index + 1] if index + 1 < len(areas) else None,
-        "rows": [(item, scores.get(item.pk), item.pk in marked) for item in area.items.all()]
+        "rows": [
+            (item, scores.get(item.pk), item.pk in marked)
+            for item in area.items.all()
+            if item.applies_to(assessment.organisation.group)
+        ]
         if area
         else [],
         "area_marked": assessment.needs.filter(item=None, area=area).exists(),

@@ -40,7 +40,14 @@ GROUP_CODES = {ConstituentGroup.GOVERNMENT, ConstituentGroup.WORKERS, Constituen
 EVIDENCE_SUFFIX = "__evidence"
 RESERVED_PREFIX = "capdev_"
 MODE_LIST = "capdev_mode"
-HEADER_FIELDS = {"capdev_organisation", "capdev_date", "capdev_mode", "capdev_office"}
+# The assessment header capdev adds on export, by name and type: a scored item given one
+# of these names is refused as reserved, not taken for the header and dropped.
+HEADER_FIELDS = {
+    "capdev_organisation": "integer",
+    "capdev_date": "date",
+    "capdev_mode": f"select_one {MODE_LIST}",
+    "capdev_office": "integer",
+}
 MAX_ROWS = 5_000
 MAX_SCALE_POINTS = 10
 TRUE_VALUES = {"yes", "true", "true()", "1"}
@@ -357,7 +364,7 @@ def _is_capdev_field(kind: str, name: str) -> bool:
     """Whether a survey row is one capdev adds on export (header fields, evidence)."""
     if kind == "text" and name.endswith(EVIDENCE_SUFFIX):
         return True
-    return name in HEADER_FIELDS
+    return HEADER_FIELDS.get(name) == kind
 
 
 def _read_survey(reader: _Reader, scales: _Scales) -> tuple[AreaSpec, ...]:
@@ -541,7 +548,7 @@ def _read_weight(reader: _Reader, sheet: _Sheet, row: int, text: str) -> Decimal
         weight = Decimal(text).quantize(Decimal("0.01"))
     except InvalidOperation:
         weight = Decimal(0)
-    if not Decimal(0) < weight <= Decimal(1000):
+    if not weight.is_finite() or not Decimal(0) < weight <= Decimal(1000):  # "NaN" parses
         reader.problem(
             _("The weight must be a positive number; “%(value)s” is not.") % {"value": text},
             sheet,
@@ -551,12 +558,12 @@ def _read_weight(reader: _Reader, sheet: _Sheet, row: int, text: str) -> Decimal
     return weight
 
 
-def _pyxform_problems(data: bytes) -> list[Problem]:
+def _pyxform_problems(data: bytes, sheets: dict[str, _Sheet]) -> list[Problem]:
     """What the reference XLSForm converter finds wrong, located where it says."""
     try:
         convert(data, file_type=".xlsx")
     except PyXFormError as error:
-        return [_located(str(error))]
+        return [_located(str(error), sheets)]
     except Exception as error:  # noqa: BLE001  pyxform raises plain errors on malformed sheets
         return [
             Problem(_("The XLSForm converter refused this workbook: %(error)s") % {"error": error})
@@ -564,15 +571,24 @@ def _pyxform_problems(data: bytes) -> list[Problem]:
     return []
 
 
-def _located(message: str) -> Problem:
+def _located(message: str, sheets: dict[str, _Sheet]) -> Problem:
+    """A pyxform message as a Problem. pyxform names the sheet except for survey rows (its
+    "[row : n]" is a survey row), and gives no row for an element it names."""
     row = re.search(r"\[row\s*:\s*(\d+)\]", message)
     sheet = re.search(r"'(survey|choices|settings)' sheet", message)
     column = re.search(r"the '([^']+)' value", message)
+    named = re.search(r"survey element named '([^']+)'", message)
     text = re.sub(r"^\[row\s*:\s*\d+\]\s*", "", message)
+    name = sheet.group(1) if sheet else "survey" if row or named else ""
+    number = int(row.group(1)) if row else None
+    if number is None and named and name in sheets:
+        number = next(
+            (n for n, values in sheets[name].rows if values.get("name") == named.group(1)), None
+        )
     return Problem(
         text,
-        sheet.group(1) if sheet else "",
-        int(row.group(1)) if row else None,
+        sheets[name].name if name in sheets else name,
+        number,
         column.group(1) if column else "",
     )
 
@@ -613,7 +629,7 @@ def parse_xlsform(data: bytes) -> InstrumentSpec:
                 for name in missing
             ]
         )
-    problems = _pyxform_problems(data)
+    problems = _pyxform_problems(data, sheets)
     if problems:
         raise XLSFormInvalid(problems)
     reader = _Reader(sheets)

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.test import override_settings
 
 from capdev.core import demo
 from capdev.core.models import (
@@ -18,10 +19,20 @@ from capdev.core.scoping import scoped
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True
-    call_command("seed", "--scale", "small", verbosity=0)
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeded once for the module (it takes seconds); tests that reseed do so inside their own
+    transaction, which is rolled back, and the data is reset after the module."""
+    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as conftest.py sets
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=True, PASSWORD_HASHERS=fast_hashing),
+    ):
+        try:
+            call_command("seed", "--scale", "small", verbosity=0)
+            yield
+        finally:
+            demo.reset()
 
 
 def test_every_member_state_gets_its_tripartite_constituents(seeded):
@@ -72,7 +83,7 @@ def test_it_refuses_a_database_that_already_has_data(seeded):
 
 def test_no_demo_users_when_debug_is_off_unless_asked(settings):
     settings.DEBUG = False
-    call_command("seed", "--scale", "small", verbosity=0)
+    call_command("seed", "--scale", "small", "--reset", verbosity=0)
     assert not get_user_model().objects.exists()
     call_command("seed", "--scale", "small", "--reset", "--with-demo-users", verbosity=0)
     assert get_user_model().objects.filter(username="viewer").exists()
@@ -81,6 +92,7 @@ def test_no_demo_users_when_debug_is_off_unless_asked(settings):
 def test_the_demo_password_comes_from_the_environment_setting(settings):
     settings.DEBUG = True
     settings.CAPDEV_DEMO_PASSWORD = "another-pass"
+    demo.reset()
     demo.seed(scale="small", with_users=True)
     assert get_user_model().objects.get(username="hq").check_password("another-pass")
 

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         if demo.database_is_empty():
             result = demo.seed(scale="small", with_users=settings.DEBUG)
             self.stdout.write(
-                f"Seeded {result.organisations} organisations and {result.offices} offices "
+                f"Seeded {result.organisations} organisations, {result.offices} offices, "
+                f"{result.assessments} assessments and {result.needs} needs "
                 "(synthetic demo data)."
             )
         print_logins(self.stdout, demo.demo_logins())

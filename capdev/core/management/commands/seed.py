@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = (
         "Fill the database with the synthetic demo dataset. --scale small gives every ILO member "
         "State its ministry of labour, trade-union centre and employers' organisation (about 900 "
-        "organisations); --scale large about 3,000, for benchmarks. Refuses a database that "
+        "organisations), loads the four built-in capacity instruments, and assesses about 40% of "
+        "the constituents (half of them twice) with their priority needs; --scale large about "
+        "3,000 organisations, for benchmarks. Refuses a database that "
         "already holds organisations or offices unless --reset is given, which first deletes "
         "them. Demo users (password 'demo' or $CAPDEV_DEMO_PASSWORD) are created when DEBUG is "
         "on, or with --with-demo-users."
@@ -35,7 +37,8 @@ class Command(BaseCommand):
         except demo.DatabaseNotEmpty as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
-            f"Seeded {result.organisations} organisations and {result.offices} offices "
+            f"Seeded {result.organisations} organisations, {result.offices} offices, "
+            f"{result.assessments} assessments and {result.needs} needs "
             f"(scale {scale}, synthetic demo data)."
         )
         print_logins(self.stdout, result.users)
