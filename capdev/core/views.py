@@ -23,7 +23,7 @@ from capdev.core.forms import ContactForm, MembershipForm, OrganisationFilterFor
 from capdev.core.history import history_of
 from capdev.core.models import Contact, Membership, Office, Organisation
 from capdev.core.scoping import Action, scoped
-from capdev.lib.pages import apply_model_errors, is_htmx, paginate, render_list
+from capdev.lib.pages import apply_model_errors, form_page, is_htmx, paginate, render_list
 
 STAGES = {
     "diagnose": (
@@ -203,27 +203,21 @@ def _save_organisation(request: HttpRequest, organisation: Organisation | None) 
     # organisation's (its name in the page heading, say).
     instance = copy.copy(organisation) if organisation else None
     form = OrganisationForm(request.POST or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if organisation is None:
-                saved = services.organisation_create(user=request.user, data=form.cleaned_data)
-            else:
-                saved = services.organisation_update(
-                    user=request.user, organisation=organisation, data=form.cleaned_data
-                )
-        except ValidationError as error:
-            apply_model_errors(form, error)
-        except PermissionDenied:
-            form.add_error(None, _("You may only keep organisations inside your own scope."))
-        else:
-            messages.success(request, _("Organisation saved."))
-            return redirect("organisation-detail", pk=saved.pk)
-    status = 400 if form.errors else 200
-    return render(
+
+    def save(data: dict) -> Organisation:
+        if organisation is None:
+            return services.organisation_create(user=request.user, data=data)
+        return services.organisation_update(user=request.user, organisation=organisation, data=data)
+
+    return form_page(
         request,
-        "core/organisation_form.html",
-        {"form": form, "organisation": organisation},
-        status=status,
+        form,
+        save,
+        saved=_("Organisation saved."),
+        refused=_("You may only keep organisations inside your own scope."),
+        next_url=lambda saved: reverse("organisation-detail", args=[saved.pk]),
+        template="core/organisation_form.html",
+        context={"organisation": organisation},
     )
 
 

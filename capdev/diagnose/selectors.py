@@ -51,6 +51,23 @@ def _get(queryset: QuerySet, pk: int):  # type: ignore[no-untyped-def]
         raise Http404 from None
 
 
+def _organisation_filters(
+    country: str, region: str, group: str, organisation: int | None
+) -> dict[str, object]:
+    """Lookups of the registry filters every diagnose list shares (by the organisation)."""
+    return {
+        "organisation__country__iso_alpha2": country.upper(),
+        "organisation__country__region__code": region,
+        "organisation__group": group,
+        "organisation_id": organisation,
+    }
+
+
+def _filtered(queryset: QuerySet, lookups: dict[str, object]) -> QuerySet:
+    """`queryset` filtered by the lookups given a value (empty filters are not applied)."""
+    return queryset.filter(**{key: value for key, value in lookups.items() if value})
+
+
 def instruments_for_user(user: User) -> QuerySet[Instrument]:
     return scoped(user, Instrument.objects.all()).prefetch_related(
         Prefetch("versions", queryset=InstrumentVersion.objects.order_by("-number"))
@@ -118,20 +135,11 @@ def assessments_for_user(
         assessments = assessments.filter(
             Q(organisation__name__icontains=q) | Q(organisation__acronym__icontains=q)
         )
-    if country:
-        assessments = assessments.filter(organisation__country__iso_alpha2=country.upper())
-    if region:
-        assessments = assessments.filter(organisation__country__region__code=region)
-    if group:
-        assessments = assessments.filter(organisation__group=group)
-    if organisation:
-        assessments = assessments.filter(organisation_id=organisation)
-    if instrument:
-        assessments = assessments.filter(version__instrument__code=instrument)
-    if status:
-        assessments = assessments.filter(status=status)
-    if mode:
-        assessments = assessments.filter(mode=mode)
+    assessments = _filtered(
+        assessments,
+        _organisation_filters(country, region, group, organisation)
+        | {"version__instrument__code": instrument, "status": status, "mode": mode},
+    )
     return assessments.order_by(*ASSESSMENT_SORTS.get(sort, ASSESSMENT_SORTS["-date"]))
 
 
@@ -175,19 +183,18 @@ def needs_for_user(
             | Q(organisation__acronym__iexact=word)
             | Q(organisation__country__name__icontains=word)
         )
-    filters = {
-        "organisation__country__iso_alpha2": country.upper(),
-        "organisation__country__region__code": region,
-        "organisation__group": group,
-        "organisation_id": organisation,
-        "level": level,
-        "type": type,
-        "theme": theme,
-        "status": status,
-        "priority": priority,
-        "source": source,
-    }
-    needs = needs.filter(**{key: value for key, value in filters.items() if value})
+    needs = _filtered(
+        needs,
+        _organisation_filters(country, region, group, organisation)
+        | {
+            "level": level,
+            "type": type,
+            "theme": theme,
+            "status": status,
+            "priority": priority,
+            "source": source,
+        },
+    )
     return needs.order_by(*NEED_SORTS.get(sort, NEED_SORTS["priority"]))
 
 

@@ -291,7 +291,14 @@ def assessment_create(
 ) -> Assessment:
     if not assessment_create_allowed(user):
         raise PermissionDenied(_("Your role does not run assessments."))
-    assessment = Assessment(source=source)
+    return _write_assessment(Assessment(source=source), user, data, Action.ADMINISTER)
+
+
+def _write_assessment(
+    assessment: Assessment, user: User, data: dict[str, Any], action: Action
+) -> Assessment:
+    """Save the assessment's details, then check scope and mode on the saved row (inside the
+    caller's transaction, so a refusal rolls the write back) and refresh its summary."""
     _save(
         assessment,
         user=user,
@@ -299,7 +306,7 @@ def assessment_create(
         fields=ASSESSMENT_FIELDS,
         clean=lambda: _assessment_clean(assessment, user),
     )
-    _check(user, assessment, Action.ADMINISTER)
+    _check(user, assessment, action)
     _ensure_mode_allowed(user, assessment)
     summarise(assessment)
     return assessment
@@ -319,17 +326,7 @@ def assessment_update(*, user: User, assessment: Assessment, data: dict[str, Any
     _ensure_draft(assessment)
     if "version" in data and data["version"] != assessment.version and assessment.scores.exists():
         raise ValidationError({"version": _("Scores are recorded: the instrument cannot change.")})
-    _save(
-        assessment,
-        user=user,
-        data=data,
-        fields=ASSESSMENT_FIELDS,
-        clean=lambda: _assessment_clean(assessment, user),
-    )
-    _check(user, assessment, Action.CHANGE)
-    _ensure_mode_allowed(user, assessment)
-    summarise(assessment)
-    return assessment
+    return _write_assessment(assessment, user, data, Action.CHANGE)
 
 
 @transaction.atomic

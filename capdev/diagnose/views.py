@@ -42,7 +42,7 @@ from capdev.diagnose.models import (
 )
 from capdev.diagnose.submissions import SubmissionsInvalid, import_submissions
 from capdev.diagnose.xlsform import XLSFormInvalid, export_xform, export_xlsform
-from capdev.lib.pages import apply_model_errors, is_htmx, paginate, render_list
+from capdev.lib.pages import apply_model_errors, form_page, is_htmx, paginate, render_list
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -201,17 +201,17 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("A published version never changes: start a new draft first."))
         return redirect(_version_url(instrument.pk, item.version.number))
     form = ItemForm(request.POST or None, instance=copy.copy(item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.item_update(user=request.user, item=item, data=form.service_data())
-        except ValidationError as error:
-            apply_model_errors(form, error)
-        else:
-            messages.success(request, _("Item saved."))
-            return redirect(_version_url(instrument.pk, item.version.number))
-    status = 400 if form.errors else 200
-    context = {"form": form, "item": item, "instrument": instrument}
-    return render(request, "diagnose/item_form.html", _stage(context), status=status)
+    back = _version_url(instrument.pk, item.version.number)
+    return form_page(
+        request,
+        form,
+        lambda data: services.item_update(user=request.user, item=item, data=form.service_data()),
+        saved=_("Item saved."),
+        refused=_("Only HQ and administrators maintain instruments."),
+        next_url=lambda saved: back,
+        template="diagnose/item_form.html",
+        context=_stage({"item": item, "instrument": instrument, "cancel_url": back}),
+    )
 
 
 @login_required
@@ -289,34 +289,35 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     return render_list(request, "diagnose/assessment_list.html", _stage(context))
 
 
+def _organisation_initial(request: HttpRequest) -> dict[str, int]:
+    """`?organisation=ID` preselects the organisation of a new assessment or need."""
+    wanted = request.GET.get("organisation", "")
+    return {"organisation": int(wanted)} if wanted.isdigit() else {}
+
+
 def _save_assessment(request: HttpRequest, assessment: Assessment | None) -> HttpResponse:
-    initial = {}
-    if assessment is None and request.GET.get("organisation", "").isdigit():
-        initial["organisation"] = int(request.GET["organisation"])
     form = AssessmentForm(
         request.POST or None,
         instance=copy.copy(assessment) if assessment else None,
-        initial=initial,
+        initial={} if assessment else _organisation_initial(request),
         user=request.user,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if assessment is None:
-                saved = services.assessment_create(user=request.user, data=form.cleaned_data)
-            else:
-                saved = services.assessment_update(
-                    user=request.user, assessment=assessment, data=form.cleaned_data
-                )
-        except ValidationError as error:
-            apply_model_errors(form, error)
-        except PermissionDenied:
-            form.add_error(None, _("You may only assess organisations inside your own scope."))
-        else:
-            messages.success(request, _("Assessment saved."))
-            return redirect("diagnose:assessment-score", pk=saved.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "assessment": assessment}
-    return render(request, "diagnose/assessment_form.html", _stage(context), status=status)
+
+    def save(data: dict) -> Assessment:
+        if assessment is None:
+            return services.assessment_create(user=request.user, data=data)
+        return services.assessment_update(user=request.user, assessment=assessment, data=data)
+
+    return form_page(
+        request,
+        form,
+        save,
+        saved=_("Assessment saved."),
+        refused=_("You may only assess organisations inside your own scope."),
+        next_url=lambda saved: reverse("diagnose:assessment-score", args=[saved.pk]),
+        template="diagnose/assessment_form.html",
+        context=_stage({"assessment": assessment}),
+    )
 
 
 @login_required
@@ -643,31 +644,28 @@ def need_list(request: HttpRequest) -> HttpResponse:
 
 
 def _save_need(request: HttpRequest, need: Need | None) -> HttpResponse:
-    initial = {}
-    if need is None and request.GET.get("organisation", "").isdigit():
-        initial["organisation"] = int(request.GET["organisation"])
     form = NeedForm(
         request.POST or None,
         instance=copy.copy(need) if need else None,
-        initial=initial,
+        initial={} if need else _organisation_initial(request),
         user=request.user,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if need is None:
-                saved = services.need_create(user=request.user, data=form.cleaned_data)
-            else:
-                saved = services.need_update(user=request.user, need=need, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_model_errors(form, error)
-        except PermissionDenied:
-            form.add_error(None, _("You may only record needs inside your own scope."))
-        else:
-            messages.success(request, _("Need saved."))
-            return redirect("diagnose:need-detail", pk=saved.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "need": need}
-    return render(request, "diagnose/need_form.html", _stage(context), status=status)
+
+    def save(data: dict) -> Need:
+        if need is None:
+            return services.need_create(user=request.user, data=data)
+        return services.need_update(user=request.user, need=need, data=data)
+
+    return form_page(
+        request,
+        form,
+        save,
+        saved=_("Need saved."),
+        refused=_("You may only record needs inside your own scope."),
+        next_url=lambda saved: reverse("diagnose:need-detail", args=[saved.pk]),
+        template="diagnose/need_form.html",
+        context=_stage({"need": need}),
+    )
 
 
 @login_required

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 PAGE_SIZE = 25
 
@@ -38,3 +42,31 @@ def apply_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for field, field_errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, field_errors)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Model],
+    *,
+    saved: str,
+    refused: str,
+    next_url: Callable[[Model], str],
+    template: str,
+    context: dict[str, object],
+) -> HttpResponse:
+    """A create or edit page: on a valid POST, `save(cleaned_data)` through a service and
+    go to `next_url(saved)`; otherwise show the form again with every error next to its
+    field (400 when there are errors), having saved nothing."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            instance = save(form.cleaned_data)
+        except ValidationError as error:
+            apply_model_errors(form, error)
+        except PermissionDenied:
+            form.add_error(None, refused)
+        else:
+            messages.success(request, saved)
+            return redirect(next_url(instance))
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)

@@ -128,3 +128,67 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("instrument.xlsx", data)
+
+
+def test_editing_a_published_instrument_goes_through_a_new_draft(client, world, version):
+    c = _client(client, world, "hq")
+    item = version.items.get(name="lead_vision")
+    refused = c.get(reverse("diagnose:item-edit", args=[item.pk]), follow=True)
+    assert "A published version never changes" in refused.content.decode()
+    c.post(reverse("diagnose:version-new-draft", args=[version.instrument_id]))
+    draft = version.instrument.versions.get(number=2)
+    draft_item = draft.items.get(name="lead_vision")
+    data = {
+        "weight": "3",
+        "required": "on",
+        "label_en": "Vision, renewed",
+        "label_fr": "",
+        "label_es": "",
+        "label_zh": "",
+        "hint_en": "",
+        "hint_fr": "",
+        "hint_es": "",
+        "hint_zh": "",
+    }
+    response = c.post(reverse("diagnose:item-edit", args=[draft_item.pk]), data)
+    assert response.status_code == 302
+    draft_item.refresh_from_db()
+    item.refresh_from_db()
+    assert (draft_item.label["en"], str(draft_item.weight)) == ("Vision, renewed", "3.00")
+    assert item.label["en"] == "Item lead_vision"  # the published version is untouched
+    blank = c.post(reverse("diagnose:item-edit", args=[draft_item.pk]), data | {"label_en": ""})
+    assert blank.status_code == 400
+    draft_item.refresh_from_db()
+    assert draft_item.label["en"] == "Vision, renewed"
+
+
+@pytest.mark.parametrize("name", ["diagnose:assessment-list", "diagnose:need-list"])
+def test_list_pages_run_a_constant_number_of_queries(client, world, version, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = _client(client, world, "hq")
+    keys = ["KE-wrk", "UG-wrk", "FR-wrk", "DE-wrk", "TH-wrk", "KE-gov", "UG-gov", "FR-gov"]
+
+    def add(organisations: list[str]) -> None:
+        for key in organisations:
+            assessment = services.assessment_create(
+                user=None,
+                data={
+                    "organisation": world.organisations[key],
+                    "version": version,
+                    "date": datetime.date(2024, 1, 1),
+                    "mode": Assessment.Mode.SELF,
+                },
+            )
+            services.need_from_assessment(
+                user=None, assessment=assessment, item=version.items.first()
+            )
+
+    counts = []
+    for batch in (keys[:2], keys[2:]):  # 2 rows, then 8: the count must not grow
+        add(batch)
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(reverse(name)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
