@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from capdev.core.models import TRIPARTITE_GROUPS, ConstituentGroup, Office, Organisation
 from capdev.core.scoping import Action, scoped
@@ -162,7 +163,9 @@ class RegistryFilters(forms.Form):
 class AssessmentFilters(RegistryFilters):
     instrument = forms.ChoiceField(label=_("Instrument"), required=False)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_blank(Assessment.Status.choices)
+        label=pgettext_lazy("workflow", "Status"),
+        required=False,
+        choices=_blank(Assessment.Status.choices),
     )
     mode = forms.ChoiceField(
         label=_("Mode"), required=False, choices=_blank(Assessment.Mode.choices)
@@ -189,7 +192,9 @@ class NeedFilters(RegistryFilters):
     type = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(CapacityType.choices))
     theme = forms.ChoiceField(label=_("Theme"), required=False, choices=_blank(Theme.choices))
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_blank(Need.Status.choices)
+        label=pgettext_lazy("workflow", "Status"),
+        required=False,
+        choices=_blank(Need.Status.choices),
     )
     priority = forms.ChoiceField(
         label=_("Priority"),

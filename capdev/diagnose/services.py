@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from capdev.core.models import ConstituentGroup
 from capdev.core.scoping import Action, ensure_in_scope, may_administer_some, scoped
 from capdev.core.services import _delete, _save
 from capdev.diagnose.models import (
@@ -261,8 +262,8 @@ def _assessment_clean(assessment: Assessment, user: User) -> None:
     groups = version.instrument.groups
     if groups and assessment.organisation.group not in groups:
         errors["version"] = _(
-            "This instrument is for %(groups)s organisations, not for this organisation's group."
-        ) % {"groups": ", ".join(groups)}
+            "This instrument is for these constituent groups only: %(groups)s."
+        ) % {"groups": ", ".join(str(ConstituentGroup(g).label) for g in groups)}
     if errors:
         raise ValidationError(errors)
 
@@ -523,6 +524,7 @@ def need_from_assessment(
 ) -> Need:
     """Mark an item or an area of an assessment as a priority need (once: marking again
     returns the need already recorded)."""
+    _check(user, assessment, Action.CHANGE)
     target = item or area
     if target is None or target.version_id != assessment.version_id:
         raise ValidationError(_("Choose an item or an area of this assessment's instrument."))
@@ -531,7 +533,6 @@ def need_from_assessment(
         marked.filter(item=item) if item is not None else marked.filter(item=None, area=area)
     ).first()
     if existing is not None:
-        _check(user, existing, Action.VIEW)
         return existing
     if item is not None:
         level, kind, theme = item.level, item.type, item.theme

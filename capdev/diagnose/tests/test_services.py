@@ -359,7 +359,7 @@ def test_an_instrument_for_workers_is_refused_for_a_government(world):
     with pytest.raises(ValidationError) as refused:
         assess(version, world.organisations["KE-gov"])
     assert refused.value.message_dict["version"] == [
-        "This instrument is for workers organisations, not for this organisation's group."
+        "This instrument is for these constituent groups only: Workers."
     ]
     assert not Assessment.objects.exists()
     assert assess(version, world.organisations["KE-wrk"]).pk
