@@ -14,7 +14,9 @@ outsider     signed in, no grant: sees nothing
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -104,3 +106,24 @@ def make_world() -> World:
     users["admin"] = User.objects.create_superuser(username="admin", password=PASSWORD)
     users["outsider"] = User.objects.create_user(username="outsider", password=PASSWORD)
     return World(users=users, organisations=organisations, offices=offices, countries=countries)
+
+
+def shared_data() -> Path:
+    """The public reference material tests read (../shared/data beside the checkout).
+
+    `CAPDEV_SHARED_DATA` names it explicitly; otherwise the folder beside the repository,
+    then the workspace's. A missing folder fails loudly: a glob over it would otherwise be
+    empty and its tests silently not run.
+    """
+    candidates = [
+        os.environ.get("CAPDEV_SHARED_DATA", ""),
+        Path(__file__).resolve().parents[2] / "shared" / "data",
+        "/work/shared/data",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate, "xlsform").is_dir():
+            return Path(candidate)
+    raise FileNotFoundError(
+        "The shared reference data is missing: set CAPDEV_SHARED_DATA to its folder "
+        "(the one holding xlsform/, kobo/, iati/)."
+    )

@@ -416,7 +416,7 @@ def _instrument_for(
         instruments[code]
         for code in instrument_codes_for(organisation)
         if code in instruments
-        and organisation.group in (instruments[code].version.instrument.groups or TRIPARTITE)
+        and organisation.group in (instruments[code].version.groups or TRIPARTITE)
     ]
     if len(fitting) > 1 and rng.random() < INSTITUTIONAL_SHARE:
         return fitting[1]

@@ -100,7 +100,11 @@ class GridPosition(models.Model):
 
 
 class Instrument(models.Model):
-    """A rubric or questionnaire, identified by its XLSForm `form_id`; its content is versioned."""
+    """A rubric or questionnaire, identified by its XLSForm `form_id`; its content is versioned.
+
+    Title, description and groups here are those of the latest published version (or of the
+    first draft, until one is published), for lists; each version keeps its own.
+    """
 
     code = models.CharField(_("code"), max_length=80, unique=True)
     title = models.JSONField(_("title"), default=dict)
@@ -128,6 +132,9 @@ class InstrumentVersion(models.Model):
         Instrument, on_delete=models.CASCADE, related_name="versions", verbose_name=_("instrument")
     )
     number = models.PositiveIntegerField(_("version"))
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    groups = models.JSONField(_("constituent groups"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     source_name = models.CharField(_("imported from"), max_length=255, blank=True)

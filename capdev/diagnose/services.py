@@ -82,12 +82,11 @@ def spec_of(version: InstrumentVersion) -> InstrumentSpec:
                 scale=tuple(ScalePoint(p["value"], p["label"]) for p in item.scale),
             )
         )
-    instrument = version.instrument
     return InstrumentSpec(
-        code=instrument.code,
-        title=instrument.title,
-        description=instrument.description,
-        groups=tuple(instrument.groups),
+        code=version.instrument.code,
+        title=version.title,
+        description=version.description,
+        groups=tuple(version.groups),
         areas=tuple(
             AreaSpec(area.name, area.label, tuple(items_by_area.get(area.pk, [])))
             for area in version.areas.order_by("position")
@@ -124,22 +123,13 @@ def instrument_import(
             version_publish(user=user, version=latest)
         return InstrumentImport(latest, "unchanged")
     if instrument is None:
-        instrument = Instrument(code=spec.code)
+        instrument = Instrument(code=spec.code, builtin=builtin)
         outcome = "created"
     else:
         outcome = "new version"
-    _save(
-        instrument,
-        user=user,
-        data={
-            "title": spec.title,
-            "description": spec.description,
-            "groups": list(spec.groups),
-            "builtin": builtin or instrument.builtin,
-        },
-        fields=("title", "description", "groups", "builtin"),
-    )
-    if latest is not None and not latest.is_published and not latest.assessments.exists():
+        if builtin and not instrument.builtin:
+            _save(instrument, user=user, data={"builtin": True}, fields=("builtin",))
+    if latest is not None and not latest.is_published:
         version = latest
         version.areas.all().delete()
         outcome = "replaced"
@@ -147,15 +137,33 @@ def instrument_import(
         version = InstrumentVersion(
             instrument=instrument, number=(latest.number + 1) if latest else 1
         )
+    if (
+        not instrument.pk
+        or not instrument.versions.filter(status=InstrumentVersion.Status.PUBLISHED).exists()
+    ):
+        # Until a version is published, the instrument is listed as its draft describes it.
+        _describe(instrument, spec, user=user)
+    version.instrument = instrument
     version.source_name = source_name[:255]
-    _save(version, user=user, data={}, fields=())
     _write_content(version, spec, user=user)
     if publish:
         version_publish(user=user, version=version)
     return InstrumentImport(version, outcome)
 
 
+def _describe(target: Instrument | InstrumentVersion, spec: InstrumentSpec, *, user: User) -> None:
+    """Set the title, description and groups (saving, and so recording history, only when a
+    saved row's values change)."""
+    data = {"title": spec.title, "description": spec.description, "groups": list(spec.groups)}
+    if target.pk and all(getattr(target, name) == value for name, value in data.items()):
+        return
+    _save(target, user=user, data=data, fields=tuple(data))
+
+
 def _write_content(version: InstrumentVersion, spec: InstrumentSpec, *, user: User) -> None:
+    """Save the version with the spec's description, areas and items (a draft's old areas
+    and items are deleted by the caller)."""
+    _describe(version, spec, user=user)
     position = 0
     for area_position, area_spec in enumerate(spec.areas, start=1):
         area = Area(version=version, name=area_spec.name, position=area_position)
@@ -195,14 +203,10 @@ def _write_content(version: InstrumentVersion, spec: InstrumentSpec, *, user: Us
             )
 
 
-def _ensure_instrument_writer(user: User, instance: Any) -> None:
-    _check(user, instance, Action.CHANGE)
-
-
 @transaction.atomic
 def version_publish(*, user: User, version: InstrumentVersion) -> InstrumentVersion:
     """Freeze a draft: from now on assessments may use it and nothing in it changes."""
-    _ensure_instrument_writer(user, version)
+    _check(user, version, Action.CHANGE)
     if version.is_published:
         raise ValidationError(_("This version is already published."))
     if not version.items.exists():
@@ -213,6 +217,7 @@ def version_publish(*, user: User, version: InstrumentVersion) -> InstrumentVers
         data={"status": InstrumentVersion.Status.PUBLISHED, "published_at": timezone.now()},
         fields=("status", "published_at"),
     )
+    _describe(version.instrument, spec_of(version), user=user)
     return version
 
 
@@ -220,21 +225,21 @@ def version_publish(*, user: User, version: InstrumentVersion) -> InstrumentVers
 def version_new_draft(*, user: User, instrument: Instrument) -> InstrumentVersion:
     """A new draft copied from the latest version (or that draft, if there is one already)."""
     latest = instrument.versions.order_by("-number").first()
-    _ensure_instrument_writer(user, instrument)
+    _check(user, instrument, Action.CHANGE)
     if latest is not None and not latest.is_published:
         return latest
-    draft = InstrumentVersion(instrument=instrument, number=(latest.number + 1) if latest else 1)
-    copied_from = _("copy of version %(n)d") % {"n": latest.number} if latest else ""
-    _save(draft, user=user, data={"source_name": copied_from}, fields=("source_name",))
-    if latest is not None:
-        _write_content(draft, spec_of(latest), user=user)
+    if latest is None:
+        raise ValidationError(_("This instrument has no version to start a draft from."))
+    draft = InstrumentVersion(instrument=instrument, number=latest.number + 1)
+    draft.source_name = _("copy of version %(n)d") % {"n": latest.number}
+    _write_content(draft, spec_of(latest), user=user)
     return draft
 
 
 @transaction.atomic
 def item_update(*, user: User, item: Item, data: dict[str, Any]) -> Item:
     """Edit an item of a draft version; a published version never changes."""
-    _ensure_instrument_writer(user, item)
+    _check(user, item, Action.CHANGE)
     if item.version.is_published:
         raise ValidationError(
             _("Version %(n)d is published and cannot change; start a new draft to edit it.")
@@ -259,7 +264,7 @@ def _assessment_clean(assessment: Assessment, user: User) -> None:
     version = assessment.version
     if not version.is_published:
         errors["version"] = _("Only published instrument versions can be used for assessments.")
-    groups = version.instrument.groups
+    groups = version.groups
     if groups and assessment.organisation.group not in groups:
         errors["version"] = _(
             "This instrument is for these constituent groups only: %(groups)s."

@@ -180,7 +180,7 @@ class _Checker:
             organisations = scoped(user, organisations, Action.CHANGE)
         self.organisations = dict(organisations.values_list("pk", "group"))
         self.offices = set(Office.objects.values_list("pk", flat=True))
-        self.groups = version.instrument.groups
+        self.groups = version.groups
         self.errors: list[RowError] = []
 
     def error(self, row: int, field_name: str, message: str) -> None:

@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -24,12 +23,9 @@ from capdev.diagnose.submissions import SubmissionsInvalid, import_submissions
 from capdev.diagnose.summaries import summarise
 from capdev.diagnose.tests.workbooks import published_version, workbook
 from capdev.diagnose.xlsform import export_xlsform
+from capdev.test import shared_data
 
-KOBO_FIXTURES = sorted(
-    (Path(__file__).resolve().parents[4] / "shared" / "data" / "kobo" / "formpack-fixtures").glob(
-        "*.json"
-    )
-)
+KOBO_FIXTURES = sorted((shared_data() / "kobo" / "formpack-fixtures").glob("*.json"))
 DAY = "2024-03-01"
 Submission = dict[str, str]
 

@@ -28,9 +28,10 @@ from capdev.diagnose.xlsform import (
 )
 from capdev.lib.tests import archives
 from capdev.lib.translated import LANGUAGES
+from capdev.test import shared_data
 
 REPOSITORY = Path(__file__).resolve().parents[3]
-REAL_XLSFORMS = sorted((REPOSITORY.parent / "shared" / "data" / "xlsform").glob("**/*.xlsx"))
+REAL_XLSFORMS = sorted((shared_data() / "xlsform").glob("**/*.xlsx"))
 BUILTINS_FOLDER = REPOSITORY / "capdev" / "diagnose" / "instruments"
 BUILTIN_NAMES = {
     "institutional_capacity",
@@ -76,7 +77,7 @@ def sheet_names(data: bytes) -> set[str]:
 
 
 def test_the_real_xlsforms_are_there():
-    assert len(REAL_XLSFORMS) >= 12, f"no XLSForms under {REPOSITORY.parent / 'shared'}"
+    assert len(REAL_XLSFORMS) >= 12, f"no XLSForms under {shared_data()}"
 
 
 @pytest.mark.parametrize(

@@ -5,15 +5,15 @@ from __future__ import annotations
 import time
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from capdev.diagnose.tests.workbooks import workbook
 from capdev.lib.safe_files import MAX_MEMBERS, UnsafeFile, check_xlsx, check_xml
 from capdev.lib.tests import archives
+from capdev.test import shared_data
 
-SHARED_XLSFORMS = Path(__file__).resolve().parents[4] / "shared" / "data" / "xlsform"
+SHARED_XLSFORMS = shared_data() / "xlsform"
 SHEET = "xl/worksheets/sheet1.xml"
 
 
