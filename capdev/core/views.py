@@ -23,7 +23,14 @@ from capdev.core.forms import ContactForm, MembershipForm, OrganisationFilterFor
 from capdev.core.history import history_of
 from capdev.core.models import Contact, Membership, Office, Organisation
 from capdev.core.scoping import Action, scoped
-from capdev.lib.pages import apply_model_errors, form_page, is_htmx, paginate, render_list
+from capdev.lib.pages import (
+    apply_model_errors,
+    form_page,
+    is_htmx,
+    paginate,
+    render_list,
+    valid_filters,
+)
 
 STAGES = {
     "diagnose": (
@@ -154,7 +161,7 @@ def country_detail(request: HttpRequest, iso: str) -> HttpResponse:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     regions = [(r.code, str(r)) for r in selectors.regions_for_user(request.user)]
     filters = OrganisationFilterForm(request.GET or None, regions=regions)
-    values = filters.cleaned_data if filters.is_valid() else {}
+    values = valid_filters(filters)
     organisations = selectors.organisations_for_user(
         request.user,
         q=values.get("q", ""),

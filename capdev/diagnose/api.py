@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import (
     Choices,
     Count,
@@ -840,12 +839,12 @@ class ItemScoreOutput(serializers.Serializer):
 class ScoreInput(serializers.Serializer):
     item = serializers.CharField(help_text="the item's name (as in the XLSForm) or its id")
     score = serializers.IntegerField(allow_null=True, help_text="a point of the scale; null clears")
-    evidence = serializers.CharField(required=False, allow_blank=True, default="")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class _Refused(Exception):
-    """Leaves the transaction of a score batch so that nothing of it is kept."""
+    evidence = serializers.CharField(
+        required=False, allow_blank=True, help_text="left as recorded when absent"
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, help_text="left as recorded when absent"
+    )
 
 
 class AssessmentScores(APIView):
@@ -905,37 +904,16 @@ class AssessmentScores(APIView):
         entries = ScoreInput(data=request.data, many=True, allow_empty=False)
         if not entries.is_valid():
             raise ApiValidationError(self._keyed(request.data, entries.errors))
-        items = {}
-        for area in selectors.version_content(assessment.version):
-            for item in area.items.all():
-                items[item.name] = items[str(item.pk)] = item
-        errors: dict[str, Any] = {}
+        batch = [
+            services.ScoreEntry(
+                entry["item"], entry["score"], entry.get("evidence"), entry.get("comment")
+            )
+            for entry in entries.validated_data
+        ]
         try:
-            with transaction.atomic():
-                for entry in entries.validated_data:
-                    key = entry["item"].strip()
-                    item = items.get(key)
-                    if item is None:
-                        errors[key] = {
-                            "item": [_("No item of this name or id in the instrument version.")]
-                        }
-                        continue
-                    try:
-                        _service(
-                            services.score_save,
-                            user=request.user,
-                            assessment=assessment,
-                            item=item,
-                            score=entry["score"],
-                            evidence=entry["evidence"],
-                            comment=entry["comment"],
-                        )
-                    except ApiValidationError as error:
-                        errors[key] = error.detail
-                if errors:
-                    raise _Refused
-        except _Refused:
-            raise ApiValidationError(errors) from None
+            _service(services.scores_save, user=request.user, assessment=assessment, entries=batch)
+        except services.ScoresInvalid as error:
+            raise ApiValidationError(error.errors) from None
         return Response(ItemScoreOutput(self._results(assessment), many=True).data)
 
     @staticmethod

@@ -262,13 +262,15 @@ class Profile:
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:
-    """The organisation's latest earlier assessment with the same instrument."""
+    """The organisation's latest earlier assessment with the same instrument, submitted or
+    validated (a draft in progress is no baseline)."""
     return (
         Assessment.objects.filter(
             organisation_id=assessment.organisation_id,
             version__instrument_id=assessment.version.instrument_id,
             date__lte=assessment.date,
         )
+        .exclude(status=Assessment.Status.DRAFT)
         .exclude(pk=assessment.pk)
         .exclude(date=assessment.date, pk__gt=assessment.pk)
         .order_by("-date", "-pk")
@@ -344,8 +346,8 @@ class ConstituentProfile:
 
 
 def country_profiles(user: User, country: Country) -> list[ConstituentProfile]:
-    """The latest assessment of each tripartite constituent of a country the user sees,
-    with its grid-cell scores, for a side-by-side view."""
+    """The latest submitted or validated assessment of each tripartite constituent of a
+    country the user sees, with its grid-cell scores, for a side-by-side view."""
     organisations = scoped(
         user,
         Organisation.objects.filter(country=country, group__in=TRIPARTITE_GROUPS),
@@ -353,9 +355,9 @@ def country_profiles(user: User, country: Country) -> list[ConstituentProfile]:
     latest: dict[int, Assessment] = {}
     for assessment in scoped(
         user,
-        Assessment.objects.filter(organisation__in=organisations).select_related(
-            "version__instrument"
-        ),
+        Assessment.objects.filter(organisation__in=organisations)
+        .exclude(status=Assessment.Status.DRAFT)
+        .select_related("version__instrument"),
     ).order_by("organisation_id", "-date", "-pk"):
         latest.setdefault(assessment.organisation_id, assessment)
     cells: dict[int, dict[tuple[str, str], Decimal | None]] = {}

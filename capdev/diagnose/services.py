@@ -332,6 +332,16 @@ def assessment_update(*, user: User, assessment: Assessment, data: dict[str, Any
     _ensure_draft(assessment)
     if "version" in data and data["version"] != assessment.version and assessment.scores.exists():
         raise ValidationError({"version": _("Scores are recorded: the instrument cannot change.")})
+    moved = "organisation" in data and data["organisation"] != assessment.organisation
+    if moved and (assessment.scores.exists() or assessment.needs.exists()):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Scores or needs are recorded for this organisation: start a new "
+                    "assessment for the other one."
+                )
+            }
+        )
     return _write_assessment(assessment, user, data, Action.CHANGE)
 
 
@@ -343,19 +353,15 @@ def assessment_delete(*, user: User, assessment: Assessment) -> None:
     _delete(assessment, user=user)
 
 
-@transaction.atomic
-def score_save(
-    *,
+def _write_score(
     user: User,
     assessment: Assessment,
     item: Item,
     score: int | None,
-    evidence: str = "",
-    comment: str = "",
+    evidence: str | None,
+    comment: str | None,
 ) -> ItemScore:
-    """Record one item's score (None clears it) and refresh the assessment's summaries."""
-    _check(user, assessment, Action.CHANGE)
-    _ensure_draft(assessment)
+    """Validate and save one item's score; evidence or comment None keeps what is recorded."""
     if item.version_id != assessment.version_id:
         raise ValidationError({"item": _("This item belongs to another instrument version.")})
     if not item.applies_to(assessment.organisation.group):
@@ -369,17 +375,71 @@ def score_save(
                 % {"min": item.scale_min, "max": item.scale_max}
             }
         )
-    row = ItemScore.objects.filter(assessment=assessment, item=item).first() or ItemScore(
+    row = ItemScore.objects.select_for_update().filter(
         assessment=assessment, item=item
-    )
-    _save(
-        row,
-        user=user,
-        data={"score": score, "evidence": evidence, "comment": comment},
-        fields=("score", "evidence", "comment"),
-    )
+    ).first() or ItemScore(assessment=assessment, item=item)
+    data = {"score": score, "evidence": evidence, "comment": comment}
+    data = {name: value for name, value in data.items() if name == "score" or value is not None}
+    _save(row, user=user, data=data, fields=tuple(data))
+    return row
+
+
+@transaction.atomic
+def score_save(
+    *,
+    user: User,
+    assessment: Assessment,
+    item: Item,
+    score: int | None,
+    evidence: str | None = None,
+    comment: str | None = None,
+) -> ItemScore:
+    """Record one item's score (None clears it) and refresh the assessment's summaries."""
+    _check(user, assessment, Action.CHANGE)
+    _ensure_draft(assessment)
+    row = _write_score(user, assessment, item, score, evidence, comment)
     summarise(assessment)
     return row
+
+
+@dataclass(frozen=True)
+class ScoreEntry:
+    item: str  # the item's name in the XLSForm, or its id
+    score: int | None
+    evidence: str | None = None  # None keeps what is recorded
+    comment: str | None = None
+
+
+class ScoresInvalid(ValueError):
+    """Errors of a batch of scores, keyed by the item as given, then by field."""
+
+    def __init__(self, errors: dict[str, dict[str, list[str]]]):
+        self.errors = errors
+        super().__init__(str(errors))
+
+
+@transaction.atomic
+def scores_save(*, user: User, assessment: Assessment, entries: list[ScoreEntry]) -> None:
+    """Record several items' scores, all or none, then refresh the summaries once."""
+    _check(user, assessment, Action.CHANGE)
+    _ensure_draft(assessment)
+    items: dict[str, Item] = {}
+    for item in Item.objects.filter(version_id=assessment.version_id):
+        items[item.name] = items[str(item.pk)] = item
+    errors: dict[str, dict[str, list[str]]] = {}
+    for entry in entries:
+        key = entry.item.strip()
+        item = items.get(key)
+        if item is None:
+            errors[key] = {"item": [_("No item of this name or id in the instrument version.")]}
+            continue
+        try:
+            _write_score(user, assessment, item, entry.score, entry.evidence, entry.comment)
+        except ValidationError as error:
+            errors[key] = error.message_dict
+    if errors:
+        raise ScoresInvalid(errors)  # leaving the atomic block rolls back what was written
+    summarise(assessment)
 
 
 def _ensure_complete(assessment: Assessment) -> None:

@@ -40,6 +40,7 @@ from capdev.diagnose.summaries import summary_rows
 from capdev.diagnose.xlsform import EVIDENCE_SUFFIX
 
 MAX_BYTES = 200 * 1024 * 1024
+INSTANCE_ID_LENGTH = Assessment._meta.get_field("instance_id").max_length
 INSTANCE_KEYS = ("instanceID", "KEY", "__id", "_uuid")
 Progress = Callable[[int, int], None]
 
@@ -198,6 +199,8 @@ class _Checker:
         instance_id = _instance_id(values)
         if not instance_id:
             self.error(row, "instanceID", _("The submission has no instanceID."))
+        elif len(instance_id) > INSTANCE_ID_LENGTH:
+            self.error(row, "instanceID", _("This instanceID is too long to be one."))
         organisation_id = self._integer(
             row, "capdev_organisation", values.get("capdev_organisation", "")
         )

@@ -42,7 +42,14 @@ from capdev.diagnose.models import (
 )
 from capdev.diagnose.submissions import SubmissionsInvalid, import_submissions
 from capdev.diagnose.xlsform import XLSFormInvalid, export_xform, export_xlsform
-from capdev.lib.pages import apply_model_errors, form_page, is_htmx, paginate, render_list
+from capdev.lib.pages import (
+    apply_model_errors,
+    form_page,
+    is_htmx,
+    paginate,
+    render_list,
+    valid_filters,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -219,6 +226,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def version_download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
     instrument = selectors.instrument_for_user(request.user, pk)
     version = get_object_or_404(instrument.versions, number=number)
+    if fmt not in {"xlsx", "xml"}:
+        raise Http404
     spec = services.spec_of(version)
     if fmt == "xlsx":
         response = HttpResponse(export_xlsform(spec, number), content_type=XLSX_TYPE)
@@ -269,7 +278,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     filters = AssessmentFilters(
         request.GET or None, regions=_regions(request), instruments=_instrument_choices(request)
     )
-    values = filters.cleaned_data if filters.is_valid() else {}
+    values = valid_filters(filters)
     assessments = selectors.assessments_for_user(
         request.user,
         q=values.get("q", ""),
@@ -617,7 +626,7 @@ def need_mark(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def need_list(request: HttpRequest) -> HttpResponse:
     filters = NeedFilters(request.GET or None, regions=_regions(request))
-    values = filters.cleaned_data if filters.is_valid() else {}
+    values = valid_filters(filters)
     needs = selectors.needs_for_user(
         request.user,
         q=values.get("q", ""),

@@ -35,7 +35,8 @@ LANGUAGE_COLUMNS = {
 }
 LANGUAGE_NAMES = {"english": "en", "french": "fr", "spanish": "es", "chinese": "zh"}
 DJANGO_LANGUAGES = {"en": "en", "fr": "fr", "es": "es", "zh": "zh-hans"}
-NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# Names become XML element names and database keys (at most 80 characters).
+NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 GROUP_CODES = {ConstituentGroup.GOVERNMENT, ConstituentGroup.WORKERS, ConstituentGroup.EMPLOYERS}
 EVIDENCE_SUFFIX = "__evidence"
 RESERVED_PREFIX = "capdev_"
@@ -260,7 +261,11 @@ def _read_settings(reader: _Reader) -> tuple[str, dict[str, str], dict[str, str]
     code = values.get("form_id", "")
     if not NAME_PATTERN.match(code):
         reader.problem(
-            _("The form_id must start with a letter and hold only letters, digits and “_”."),
+            _(
+                "“%(value)s” is not a valid form_id: start with a letter, then letters, digits "
+                "or “_”, 80 characters at most."
+            )
+            % {"value": code},
             sheet,
             row,
             "form_id",
@@ -457,7 +462,10 @@ def _read_survey(reader: _Reader, scales: _Scales) -> tuple[AreaSpec, ...]:
 def _check_name(reader: _Reader, sheet: _Sheet, row: int, name: str, seen: set[str]) -> bool:
     if not NAME_PATTERN.match(name):
         reader.problem(
-            _("“%(name)s” is not a valid name: start with a letter, then letters, digits or “_”.")
+            _(
+                "“%(name)s” is not a valid name: start with a letter, then letters, digits or "
+                "“_”, 80 characters at most."
+            )
             % {"name": name},
             sheet,
             row,

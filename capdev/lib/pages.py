@@ -26,6 +26,15 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> dict[str, object]:
     }
 
 
+def valid_filters(form: forms.Form) -> dict[str, Any]:
+    """The values of a list's filters that are valid: one mistyped filter is ignored (and
+    shown with its error), not all of them."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
+
+
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 

@@ -1076,3 +1076,28 @@ def test_the_schema_documents_every_diagnose_endpoint_without_warnings(tmp_path,
     ):
         assert f"\n  {path}\n" in schema, path
     assert "AssessmentStatusEnum" in schema and "NeedStatusEnum" in schema
+
+
+def test_a_score_sent_alone_keeps_the_recorded_evidence_and_comment(api, world):
+    target = assessment(world, "KE-gov", published_version())
+    url = f"/api/assessments/{target.pk}/scores/"
+    client = api("office_a")
+    entry = {"item": "lead_vision", "score": 2, "evidence": "Minutes", "comment": "Draft plan"}
+    assert client.put(url, [entry], format="json").status_code == 200
+    assert client.put(url, [{"item": "lead_vision", "score": 3}], format="json").status_code == 200
+    saved = ItemScore.objects.get(assessment=target, item__name="lead_vision")
+    assert (saved.score, saved.evidence, saved.comment) == (3, "Minutes", "Draft plan")
+
+
+def test_an_assessment_with_scores_cannot_move_to_another_organisation(api, world):
+    target = assessment(world, "KE-gov", published_version())
+    score_all(target)
+    moved = api("office_a").patch(
+        f"/api/assessments/{target.pk}/",
+        {"organisation": world.organisations["UG-gov"].pk},
+        format="json",
+    )
+    assert moved.status_code == 400
+    assert "organisation" in moved.json()
+    target.refresh_from_db()
+    assert target.organisation == world.organisations["KE-gov"]

@@ -192,3 +192,28 @@ def test_list_pages_run_a_constant_number_of_queries(client, world, version, nam
             assert c.get(reverse(name)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_one_mistyped_filter_does_not_drop_the_others(client, world, assessment):
+    c = _client(client, world, "office_a")
+    other = services.assessment_create(
+        user=None,
+        data={
+            "organisation": world.organisations["UG-gov"],
+            "version": assessment.version,
+            "date": datetime.date(2025, 4, 1),
+            "mode": Assessment.Mode.SELF,
+        },
+    )
+    response = c.get(reverse("diagnose:assessment-list"), {"country": "K", "group": "workers"})
+    html = response.content.decode()
+    assert f"/diagnose/assessments/{assessment.pk}/" in html
+    assert f"/diagnose/assessments/{other.pk}/" not in html
+
+
+def test_only_xlsx_and_xml_are_downloads(client, world, version):
+    c = _client(client, world, "office_a")
+    base = f"/diagnose/instruments/{version.instrument_id}/v{version.number}"
+    assert c.get(f"{base}.xlsx").status_code == 200
+    assert c.get(f"{base}.xml")["Content-Type"] == "application/xml"
+    assert c.get(f"{base}.exe").status_code == 404

@@ -489,8 +489,10 @@ def test_a_profile_shows_the_change_since_the_previous_assessment(world, version
     kenya = world.organisations["KE-gov"]
     oldest = assess(version, kenya, day=date(2022, 5, 1))
     score(oldest, lead_vision=1, lead_skills=1, sd_bargaining=1, sd_osh=1)
+    services.assessment_submit(user=None, assessment=oldest)
     previous = assess(version, kenya, day=date(2023, 5, 1))
     score(previous, lead_vision=2, lead_skills=1, sd_bargaining=4)
+    services.assessment_submit(user=None, assessment=previous)
     assess(version, world.organisations["UG-gov"], day=date(2023, 12, 1))  # another organisation
     current = assess(version, kenya, day=date(2024, 5, 1))
     score(current, lead_vision=4, lead_skills=1, sd_bargaining=1, sd_osh=3)
@@ -525,6 +527,7 @@ def test_a_profile_compares_across_versions_by_name(world, version):
     kenya = world.organisations["KE-gov"]
     before = assess(version, kenya, day=date(2023, 1, 1))
     score(before, lead_vision=2, sd_bargaining=2)
+    services.assessment_submit(user=None, assessment=before)
     second = services.instrument_import(
         user=None, data=workbook(areas=[DEFAULT_AREAS[0]]), publish=True
     ).version
@@ -542,11 +545,14 @@ def test_a_profile_compares_across_versions_by_name(world, version):
 def test_country_profiles_give_each_constituent_its_latest_assessment(world, version):
     orgs = world.organisations
     old = assess(version, orgs["KE-gov"], day=date(2022, 1, 1))
-    score(old, lead_vision=1)
+    score(old, lead_vision=1, sd_bargaining=1)
     latest = assess(version, orgs["KE-gov"], day=date(2024, 1, 1))
-    score(latest, lead_vision=4, lead_skills=1)
+    score(latest, lead_vision=4, lead_skills=1, sd_bargaining=1)
     workers = assess(version, orgs["KE-wrk"], day=date(2023, 1, 1))
-    score(workers, sd_osh=2)
+    score(workers, lead_vision=1, sd_bargaining=1, sd_osh=2)
+    for done in (old, latest, workers):
+        services.assessment_submit(user=None, assessment=done)
+    assess(version, orgs["KE-gov"], day=date(2025, 1, 1))  # a draft in progress: not shown
     assess(version, orgs["KE-ngo"], day=date(2024, 6, 1))  # not a constituent
     assess(version, orgs["UG-gov"], day=date(2024, 6, 1))  # another country
 

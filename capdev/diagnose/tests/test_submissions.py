@@ -536,3 +536,21 @@ def test_submissions_of_another_kobo_form_fail_with_row_errors(version, path):
 
 def test_the_kobo_fixtures_are_there():
     assert len(KOBO_FIXTURES) == 6
+
+
+def test_an_over_long_instance_id_is_a_row_error(world):
+    version = published_version()
+    rows = [
+        {
+            "meta/instanceID": "uuid:" + "a" * 200,
+            "capdev_organisation": str(world.organisations["KE-gov"].pk),
+            "capdev_date": DAY,
+            "capdev_mode": "self",
+            "leadership/lead_vision": "2",
+            "dialogue/sd_bargaining": "3",
+        }
+    ]
+    with pytest.raises(SubmissionsInvalid) as refused:
+        import_submissions(user=None, version=version, data=json.dumps(rows).encode())
+    assert [(e.row, e.field) for e in refused.value.errors] == [(1, "instanceID")]
+    assert not Assessment.objects.exists()

@@ -562,3 +562,56 @@ def test_importing_a_malformed_upload_changes_nothing(db, case):
         "sd_bargaining",
         "sd_osh",
     ]
+
+
+@pytest.mark.parametrize(
+    "path", REAL_XLSFORMS, ids=[str(p.relative_to(p.parents[1])) for p in REAL_XLSFORMS]
+)
+def test_a_real_xlsform_through_the_import_service_imports_or_changes_nothing(path, db):
+    before = (Instrument.objects.count(), InstrumentVersion.objects.count(), Item.objects.count())
+    try:
+        result = services.instrument_import(user=None, data=path.read_bytes())
+    except XLSFormInvalid as error:  # anything else (a crash) fails the test
+        assert error.problems
+        after = (
+            Instrument.objects.count(),
+            InstrumentVersion.objects.count(),
+            Item.objects.count(),
+        )
+        assert after == before
+    else:
+        assert result.version.items.exists()
+
+
+def test_an_over_long_name_is_a_located_problem_not_a_crash(db):
+    long_name = "x" * 81
+    data = workbooks.workbook(
+        areas=[("a", [(long_name, "", "individual", "technical", "osh", "1")])]
+    )
+    with pytest.raises(XLSFormInvalid) as refused:
+        services.instrument_import(user=None, data=data)
+    assert any(p.sheet == "survey" and p.column.startswith("name") for p in refused.value.problems)
+    assert not Instrument.objects.exists()
+    with pytest.raises(XLSFormInvalid) as refused:
+        services.instrument_import(user=None, data=workbooks.workbook(code="c" * 81))
+    assert [p.column for p in refused.value.problems] == ["form_id (B)"]
+
+
+def test_an_exported_version_imported_again_is_unchanged(db):
+    version = services.instrument_import(user=None, data=workbooks.workbook(), publish=True).version
+    exported = export_xlsform(services.spec_of(version), version.number)
+    again = services.instrument_import(user=None, data=exported)
+    assert (again.outcome, again.version.pk) == ("unchanged", version.pk)
+    assert InstrumentVersion.objects.count() == 1
+
+
+def test_a_draft_import_leaves_the_published_version_as_it_was(db):
+    published = services.instrument_import(
+        user=None, data=workbooks.workbook(), publish=True
+    ).version
+    before = services.spec_of(published)
+    renamed = workbooks.workbook(title="Renamed", groups="workers")
+    services.instrument_import(user=None, data=renamed)
+    published.refresh_from_db()
+    assert services.spec_of(published) == before
+    assert published.instrument.title == {"en": "Test instrument"}  # still the published one
