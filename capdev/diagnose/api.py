@@ -16,12 +16,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import (
     Choices,
-    Count,
     IntegerChoices,
     Model,
-    Prefetch,
     QuerySet,
-    prefetch_related_objects,
 )
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -176,7 +173,7 @@ class InstrumentOutput(serializers.ModelSerializer):
     title = TranslatedTextField()
     description = TranslatedTextField()
     groups = serializers.ListField(child=serializers.ChoiceField(ConstituentGroup.choices))
-    versions = VersionOutput(many=True, source="counted_versions", read_only=True)
+    versions = VersionOutput(many=True, source="versions.all", read_only=True)
 
     class Meta:
         model = Instrument
@@ -282,47 +279,24 @@ InstrumentInvalidOutput = inline_serializer(
 )
 
 
-def _counted_versions() -> Prefetch:
-    """An instrument's versions with their item counts, in one query for all instruments.
-
-    Only the relation of instruments a selector already scoped; kept here until
-    `selectors.instruments_for_user` counts the items itself.
-    """
-    return Prefetch(
-        "versions",
-        queryset=InstrumentVersion.objects.annotate(item_count=Count("items")).order_by("-number"),
-        to_attr="counted_versions",
-    )
-
-
-def _instrument(user: Any, pk: int) -> Instrument:
-    instrument = selectors.instrument_for_user(user, pk)
-    prefetch_related_objects([instrument], _counted_versions())
-    return instrument
-
-
 def _chosen_version(
     instrument: Instrument, number: str | None, *, published_only: bool
 ) -> InstrumentVersion:
-    """`?version=N`, or the latest version (the latest published one for downloads)."""
-    versions = instrument.counted_versions  # type: ignore[attr-defined]
-    if number not in (None, ""):
-        if not str(number).isdigit():
-            raise ApiValidationError({"version": [_("A version number is a whole number.")]})
-        for version in versions:
-            if version.number == int(number):
-                return version
-        raise Http404
-    for version in versions:
-        if version.is_published or not published_only:
-            return version
-    raise Http404
+    """`?version=N`, or the default of selectors.version_of."""
+    if number in (None, ""):
+        return selectors.version_of(instrument, published_only=published_only)
+    if not str(number).isdigit():
+        raise ApiValidationError({"version": [_("A version number is a whole number.")]})
+    return selectors.version_of(instrument, int(number))
 
 
 VERSION_PARAMETER = OpenApiParameter(
     "version",
     int,
-    description="A version number of the instrument (default: the latest).",
+    description=(
+        "A version number of the instrument (default: the latest published one, or the draft "
+        "when none is published)."
+    ),
 )
 PUBLISHED_VERSION_PARAMETER = OpenApiParameter(
     "version",
@@ -340,9 +314,7 @@ class InstrumentList(generics.ListAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[Instrument]:
-        return selectors.instruments_for_user(self.request.user).prefetch_related(
-            _counted_versions()
-        )
+        return selectors.instruments_for_user(self.request.user)
 
     @extend_schema(
         request={"multipart/form-data": InstrumentUpload},
@@ -408,8 +380,8 @@ class InstrumentList(generics.ListAPIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        instrument = _instrument(request.user, result.version.instrument_id)
-        version = next(v for v in instrument.counted_versions if v.pk == result.version.pk)
+        instrument = selectors.instrument_for_user(request.user, result.version.instrument_id)
+        version = next(v for v in instrument.versions.all() if v.pk == result.version.pk)
         return Response(
             InstrumentImportOutput(
                 {"outcome": result.outcome, "version": version, "instrument": instrument}
@@ -422,7 +394,7 @@ class InstrumentDetail(APIView):
     @extend_schema(parameters=[VERSION_PARAMETER], responses={200: InstrumentDetailOutput})
     def get(self, request: Request, pk: int) -> Response:
         """The instrument with the areas and items of its latest version (or `?version=N`)."""
-        instrument = _instrument(request.user, pk)
+        instrument = selectors.instrument_for_user(request.user, pk)
         version = _chosen_version(
             instrument, request.query_params.get("version"), published_only=False
         )
@@ -451,7 +423,7 @@ class _Download(APIView):
         raise NotImplementedError
 
     def get(self, request: Request, pk: int) -> HttpResponse:
-        instrument = _instrument(request.user, pk)
+        instrument = selectors.instrument_for_user(request.user, pk)
         version = _chosen_version(
             instrument, request.query_params.get("version"), published_only=True
         )
@@ -572,7 +544,7 @@ class InstrumentSubmissions(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Import the CSV or JSON submissions of the exported form: one submitted
         assessment per new instanceID; one bad row and nothing is written."""
-        instrument = _instrument(request.user, pk)
+        instrument = selectors.instrument_for_user(request.user, pk)
         if not services.assessment_create_allowed(request.user):
             raise PermissionDenied(_("Your role does not run assessments."))
         upload = SubmissionsUpload(data=request.data)

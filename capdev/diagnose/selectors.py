@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from capdev.core.models import TRIPARTITE_GROUPS, ConstituentGroup, Country, Organisation
@@ -69,13 +69,32 @@ def _filtered(queryset: QuerySet, lookups: dict[str, object]) -> QuerySet:
 
 
 def instruments_for_user(user: User) -> QuerySet[Instrument]:
+    """Instruments with their versions, newest first, each with its `item_count`."""
+    versions = InstrumentVersion.objects.annotate(item_count=Count("items")).order_by("-number")
     return scoped(user, Instrument.objects.all()).prefetch_related(
-        Prefetch("versions", queryset=InstrumentVersion.objects.order_by("-number"))
+        Prefetch("versions", queryset=versions)
     )
 
 
 def instrument_for_user(user: User, pk: int) -> Instrument:
     return _get(instruments_for_user(user), pk)
+
+
+def version_of(
+    instrument: Instrument, number: int | None = None, *, published_only: bool = False
+) -> InstrumentVersion:
+    """Version `number` of an instrument from `instruments_for_user`; by default its latest
+    published version, or (unless `published_only`) its draft when none is published."""
+    versions = list(instrument.versions.all())
+    if number is not None:
+        chosen = next((v for v in versions if v.number == number), None)
+    else:
+        chosen = next((v for v in versions if v.is_published), None)
+        if chosen is None and not published_only:
+            chosen = versions[0] if versions else None
+    if chosen is None or (published_only and not chosen.is_published and number is None):
+        raise Http404
+    return chosen
 
 
 def version_for_user(user: User, pk: int) -> InstrumentVersion:
@@ -200,6 +219,46 @@ def needs_for_user(
 
 def need_for_user(user: User, pk: int, action: Action = Action.VIEW) -> Need:
     return _get(needs_for_user(user, action=action), pk)
+
+
+@dataclass(frozen=True)
+class ScoringSheet:
+    """One area of an assessment as the scoring page shows it."""
+
+    area: Area | None
+    rows: list[tuple[Item, ItemScore | None, bool]]  # item, its score, marked as a need
+    area_nav: list[tuple[Area, int, int]]  # every area, items scored, items asked
+    area_marked: bool
+    previous_area: Area | None
+    next_area: Area | None
+
+
+def scoring_sheet(assessment: Assessment, area_name: str = "") -> ScoringSheet:
+    """The area named (default: the first) with the items the organisation's group is
+    asked, their scores and need marks, and how far each area is scored."""
+    areas = version_content(assessment.version)
+    area = next((a for a in areas if a.name == area_name), areas[0] if areas else None)
+    group = assessment.organisation.group
+    scores = {s.item_id: s for s in ItemScore.objects.filter(assessment=assessment)}
+    marked = set(assessment.needs.exclude(item=None).values_list("item_id", flat=True))
+    nav = []
+    for each in areas:
+        asked = [i for i in each.items.all() if i.applies_to(group)]
+        scored = sum(1 for i in asked if i.pk in scores and scores[i.pk].score is not None)
+        nav.append((each, scored, len(asked)))
+    index = areas.index(area) if area else 0
+    return ScoringSheet(
+        area=area,
+        rows=[
+            (item, scores.get(item.pk), item.pk in marked)
+            for item in (area.items.all() if area else [])
+            if item.applies_to(group)
+        ],
+        area_nav=nav,
+        area_marked=area is not None and assessment.needs.filter(item=None, area=area).exists(),
+        previous_area=areas[index - 1] if index > 0 else None,
+        next_area=areas[index + 1] if index + 1 < len(areas) else None,
+    )
 
 
 # --- results of a diagnosis -------------------------------------------------------------

@@ -349,8 +349,7 @@ def assessment_update(*, user: User, assessment: Assessment, data: dict[str, Any
 def assessment_delete(*, user: User, assessment: Assessment) -> None:
     _check(user, assessment, Action.ADMINISTER)
     _ensure_draft(assessment)
-    assessment.needs.update(assessment=None)
-    _delete(assessment, user=user)
+    _delete(assessment, user=user)  # needs marked from it stay, without it (SET_NULL)
 
 
 def _write_score(

@@ -35,7 +35,6 @@ from capdev.diagnose.models import (
     Instrument,
     InstrumentVersion,
     Item,
-    ItemScore,
     Level,
     Need,
     Participant,
@@ -136,17 +135,11 @@ def _version_url(instrument_id: int, number: int) -> str:
 
 
 def _version(request: HttpRequest, instrument: Instrument) -> InstrumentVersion:
-    versions = list(instrument.versions.all())
-    if not versions:
-        raise Http404
+    """`?version=N`, or the version people use now (see selectors.version_of)."""
     wanted = request.GET.get("version", "")
-    if wanted:
-        for version in versions:
-            if str(version.number) == wanted:
-                return version
+    if wanted and not wanted.isdigit():
         raise Http404
-    published = [v for v in versions if v.is_published]
-    return published[0] if published else versions[0]
+    return selectors.version_of(instrument, int(wanted) if wanted else None)
 
 
 @login_required
@@ -402,57 +395,22 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "diagnose/assessment_detail.html", _stage(context))
 
 
-def _area_nav(assessment: Assessment, areas: list[Area]) -> list[tuple[Area, int, int]]:
-    """Each area with how many of its items are scored, for the scoring page's area list."""
-    scored = set(
-        ItemScore.objects.filter(assessment=assessment, score__isnull=False).values_list(
-            "item_id", flat=True
-        )
-    )
-    group = assessment.organisation.group
-    nav = []
-    for area in areas:
-        asked = [i for i in area.items.all() if i.applies_to(group)]
-        nav.append((area, sum(1 for i in asked if i.pk in scored), len(asked)))
-    return nav
-
-
-def _scoring_context(request: HttpRequest, assessment: Assessment) -> dict[str, object]:
-    areas = selectors.version_content(assessment.version)
-    wanted = request.GET.get("area", "")
-    area = next((a for a in areas if a.name == wanted), areas[0] if areas else None)
-    scores = {
-        s.item_id: s for s in ItemScore.objects.filter(assessment=assessment, item__area=area)
-    }
-    marked = set(assessment.needs.exclude(item=None).values_list("item_id", flat=True))
-    index = areas.index(area) if area else 0
-    return {
-        "assessment": assessment,
-        "areas": areas,
-        "area": area,
-        "previous_area": areas[index - 1] if index > 0 else None,
-        "next_area": areas[index + 1] if index + 1 < len(areas) else None,
-        "rows": [
-            (item, scores.get(item.pk), item.pk in marked)
-            for item in area.items.all()
-            if item.applies_to(assessment.organisation.group)
-        ]
-        if area
-        else [],
-        "area_marked": assessment.needs.filter(item=None, area=area).exists(),
-        "area_nav": _area_nav(assessment, areas),
-        "editable": assessment.status == Assessment.Status.DRAFT,
-    }
-
-
 @login_required
 @require_GET
 def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
-    context = _scoring_context(request, assessment)
-    context["editable"] = context["editable"] and selectors.assessment_allows(
-        request.user, assessment, Action.CHANGE
-    )
+    sheet = selectors.scoring_sheet(assessment, request.GET.get("area", ""))
+    context = {
+        "assessment": assessment,
+        "area": sheet.area,
+        "rows": sheet.rows,
+        "area_nav": sheet.area_nav,
+        "area_marked": sheet.area_marked,
+        "previous_area": sheet.previous_area,
+        "next_area": sheet.next_area,
+        "editable": assessment.status == Assessment.Status.DRAFT
+        and selectors.assessment_allows(request.user, assessment, Action.CHANGE),
+    }
     return render(request, "diagnose/assessment_score.html", _stage(context))
 
 
@@ -484,23 +442,24 @@ def score_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         error = " ".join(exc.messages)
-        row = ItemScore.objects.filter(assessment=assessment, item=item).first()
+        row = None
     if not is_htmx(request):
         if error:
             messages.error(request, error)
         return redirect(f"{reverse('diagnose:assessment-score', args=[pk])}?area={item.area.name}")
     assessment.refresh_from_db()
-    areas = selectors.version_content(assessment.version)
+    sheet = selectors.scoring_sheet(assessment, item.area.name)
+    [(_item, recorded, marked)] = [entry for entry in sheet.rows if entry[0].pk == item.pk]
     context = {
         "assessment": assessment,
         "item": item,
-        "row": row,
-        "marked": assessment.needs.filter(item=item).exists(),
-        "editable": True,
+        "row": row or recorded,
+        "marked": marked,
+        "editable": assessment.status == Assessment.Status.DRAFT,
         "error": error,
         "saved": not error,
-        "area": item.area,
-        "area_nav": _area_nav(assessment, areas),
+        "area": sheet.area,
+        "area_nav": sheet.area_nav,
         "oob": True,
     }
     return render(request, "diagnose/assessment_score.html#item-and-progress", context)

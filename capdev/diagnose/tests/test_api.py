@@ -230,10 +230,11 @@ def test_the_detail_gives_an_earlier_version_on_request_and_404_for_one_that_doe
     services.instrument_import(user=None, data=workbook(areas=[DEFAULT_AREAS[1]]))
     pk = Instrument.objects.get().pk
     client = api("hq")
-    latest = client.get(f"/api/instruments/{pk}/").json()["version"]
-    assert (latest["number"], len(latest["areas"])) == (2, 1)
-    first = client.get(f"/api/instruments/{pk}/?version=1").json()["version"]
-    assert (first["number"], len(first["areas"])) == (1, 2)
+    # By default the version in use: the published one, not the newer draft.
+    in_use = client.get(f"/api/instruments/{pk}/").json()["version"]
+    assert (in_use["number"], len(in_use["areas"])) == (1, 2)
+    draft = client.get(f"/api/instruments/{pk}/?version=2").json()["version"]
+    assert (draft["number"], len(draft["areas"])) == (2, 1)
     assert client.get(f"/api/instruments/{pk}/?version=9").status_code == 404
     assert client.get(f"/api/instruments/{pk}/?version=one").status_code == 400
 
@@ -1020,10 +1021,9 @@ def _needs(world, start: int, count: int) -> None:
 
 
 # url: (make rows, rows for N, queries). Token with its user, grants, count, one page of
-# rows = 4; instruments add their versions with item counts (5) and the one prefetch of
-# versions that the selector makes (6).
+# rows = 4; instruments add their versions with item counts (5).
 LISTS = {
-    "/api/instruments/": (_instruments, 2, 6),
+    "/api/instruments/": (_instruments, 2, 5),
     "/api/assessments/": (_assessments, 3, 4),
     "/api/needs/": (_needs, 4, 4),
 }
