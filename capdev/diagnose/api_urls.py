@@ -2,44 +2,56 @@
 
 from django.urls import path
 
-from capdev.diagnose import api
+from capdev.diagnose.api import assessments, instruments, needs
 
 api_urlpatterns = [
-    path("instruments/", api.InstrumentList.as_view(), name="api-instrument-list"),
-    path("instruments/<int:pk>/", api.InstrumentDetail.as_view(), name="api-instrument-detail"),
+    path("instruments/", instruments.InstrumentList.as_view(), name="api-instrument-list"),
+    path(
+        "instruments/<int:pk>/",
+        instruments.InstrumentDetail.as_view(),
+        name="api-instrument-detail",
+    ),
     path(
         "instruments/<int:pk>/xlsform",
-        api.InstrumentXLSForm.as_view(),
+        instruments.InstrumentXLSForm.as_view(),
         name="api-instrument-xlsform",
     ),
-    path("instruments/<int:pk>/xform", api.InstrumentXForm.as_view(), name="api-instrument-xform"),
+    path(
+        "instruments/<int:pk>/xform",
+        instruments.InstrumentXForm.as_view(),
+        name="api-instrument-xform",
+    ),
     path(
         "instruments/<int:pk>/submissions",
-        api.InstrumentSubmissions.as_view(),
+        instruments.InstrumentSubmissions.as_view(),
         name="api-instrument-submissions",
     ),
-    path("assessments/", api.AssessmentList.as_view(), name="api-assessment-list"),
-    path("assessments/<int:pk>/", api.AssessmentDetail.as_view(), name="api-assessment-detail"),
+    path("assessments/", assessments.AssessmentList.as_view(), name="api-assessment-list"),
+    path(
+        "assessments/<int:pk>/",
+        assessments.AssessmentDetail.as_view(),
+        name="api-assessment-detail",
+    ),
     path(
         "assessments/<int:pk>/scores/",
-        api.AssessmentScores.as_view(),
+        assessments.AssessmentScores.as_view(),
         name="api-assessment-scores",
     ),
     path(
         "assessments/<int:pk>/submit/",
-        api.AssessmentSubmit.as_view(),
+        assessments.AssessmentSubmit.as_view(),
         name="api-assessment-submit",
     ),
     path(
         "assessments/<int:pk>/validate/",
-        api.AssessmentValidate.as_view(),
+        assessments.AssessmentValidate.as_view(),
         name="api-assessment-validate",
     ),
     path(
         "assessments/<int:pk>/reopen/",
-        api.AssessmentReopen.as_view(),
+        assessments.AssessmentReopen.as_view(),
         name="api-assessment-reopen",
     ),
-    path("needs/", api.NeedList.as_view(), name="api-need-list"),
-    path("needs/<int:pk>/", api.NeedDetail.as_view(), name="api-need-detail"),
+    path("needs/", needs.NeedList.as_view(), name="api-need-list"),
+    path("needs/<int:pk>/", needs.NeedDetail.as_view(), name="api-need-detail"),
 ]

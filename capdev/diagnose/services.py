@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from capdev.core.models import ConstituentGroup
 from capdev.core.scoping import Action, ensure_in_scope, may_administer_some, scoped
@@ -53,6 +53,10 @@ NEED_FIELDS = (
     "area",
 )
 ITEM_FIELDS = ("label", "hint", "weight", "required")
+ONLY_SELF_ASSESSMENTS = gettext_lazy(
+    "As the organisation's focal point you run self-assessments; joint and external "
+    "assessments are arranged with the Office."
+)
 
 
 def _check(user: User, instance: Any, action: Action) -> None:
@@ -277,14 +281,7 @@ def _ensure_mode_allowed(user: User, assessment: Assessment) -> None:
     """Checked on the saved row (the transaction rolls it back): only those who validate an
     organisation's assessments arrange joint and external ones."""
     if assessment.mode != Assessment.Mode.SELF and not _may_validate(user, assessment):
-        raise ValidationError(
-            {
-                "mode": _(
-                    "As the organisation's focal point you run self-assessments; joint and "
-                    "external assessments are arranged with the Office."
-                )
-            }
-        )
+        raise ValidationError({"mode": ONLY_SELF_ASSESSMENTS})
 
 
 def assessment_create_allowed(user: User) -> bool:

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from capdev.core.models import Office, Organisation
@@ -36,11 +37,13 @@ from capdev.diagnose.models import (
     Item,
     ItemScore,
 )
+from capdev.diagnose.services import ONLY_SELF_ASSESSMENTS
 from capdev.diagnose.summaries import summary_rows
 from capdev.diagnose.xlsform import EVIDENCE_SUFFIX
 
 MAX_BYTES = 200 * 1024 * 1024
 INSTANCE_ID_LENGTH = Assessment._meta.get_field("instance_id").max_length
+OUTSIDE_SCOPE = gettext_lazy("This organisation is outside what you may assess.")
 INSTANCE_KEYS = ("instanceID", "KEY", "__id", "_uuid")
 Progress = Callable[[int, int], None]
 
@@ -332,35 +335,23 @@ def import_submissions(
     return report
 
 
-def _ensure_modes_allowed(
+def _ensure_allowed(
     user: AbstractBaseUser | None, assessments: list[Assessment], parsed: list[_Parsed]
 ) -> None:
-    """Only those who validate an organisation's assessments arrange joint and external ones
-    (as capdev.diagnose.services checks): checked on the written rows, rolled back if not."""
-    rows = {
-        assessment.pk: submission.row
-        for assessment, submission in zip(assessments, parsed, strict=True)
-        if assessment.mode != Assessment.Mode.SELF
-    }
-    if user is None or not rows:
+    """The written rows checked by the rules services apply to one assessment (scope, and
+    only those who validate arrange joint and external ones); any refusal rolls all back."""
+    if user is None:
         return
-    allowed = set(
-        scoped(user, Assessment.objects.filter(pk__in=rows), Action.VALIDATE).values_list(
-            "pk", flat=True
-        )
-    )
-    refused = [
-        RowError(
-            row,
-            "capdev_mode",
-            _(
-                "As the organisation's focal point you run self-assessments; joint and "
-                "external assessments are arranged with the Office."
-            ),
-        )
-        for pk, row in rows.items()
-        if pk not in allowed
-    ]
+    rows = {a.pk: (a, s.row) for a, s in zip(assessments, parsed, strict=True)}
+    written = Assessment.objects.filter(pk__in=rows)
+    in_scope = set(scoped(user, written, Action.ADMINISTER).values_list("pk", flat=True))
+    validates = set(scoped(user, written, Action.VALIDATE).values_list("pk", flat=True))
+    refused = []
+    for pk, (assessment, row) in rows.items():
+        if pk not in in_scope:
+            refused.append(RowError(row, "capdev_organisation", str(OUTSIDE_SCOPE)))
+        elif assessment.mode != Assessment.Mode.SELF and pk not in validates:
+            refused.append(RowError(row, "capdev_mode", str(ONLY_SELF_ASSESSMENTS)))
     if refused:
         raise SubmissionsInvalid(refused)
 
@@ -409,7 +400,7 @@ def _write(
     )
     for assessment, submission in zip(assessments, parsed, strict=True):
         assessment.pk = ids[submission.instance_id]
-    _ensure_modes_allowed(user, assessments, parsed)
+    _ensure_allowed(user, assessments, parsed)
     score_rows = []
     for assessment, submission in zip(assessments, parsed, strict=True):
         score_rows += [
