@@ -1,0 +1,1 @@
+"""Pages of the diagnose stage: parse, call a selector or service, render."""
