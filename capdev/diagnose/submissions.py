@@ -309,23 +309,35 @@ def import_submissions(
     records = read_records(data)
     checker = _Checker(version, user)
     report = SubmissionReport()
-    known = set(
-        Assessment.objects.filter(
-            instance_id__in=[_instance_id(values) for _row, values in records]
-        ).values_list("instance_id", flat=True)
+    existing = Assessment.objects.filter(
+        instance_id__in=[_instance_id(values) for _row, values in records]
+    )
+    known = set(existing.values_list("instance_id", flat=True))
+    # Skipping a submission imported before must not tell whether one exists outside the
+    # uploader's scope: only those the uploader may administer count as imported.
+    mine = (
+        known
+        if user is None
+        else set(scoped(user, existing, Action.ADMINISTER).values_list("instance_id", flat=True))
     )
     parsed: list[_Parsed] = []
     seen: set[str] = set()
     for done, (row, values) in enumerate(records, start=1):
         instance_id = _instance_id(values)
-        if instance_id and instance_id in known:
-            report.skipped.append(instance_id)
-        elif instance_id and instance_id in seen:
+        if instance_id and instance_id in seen:
             checker.error(row, "instanceID", _("This instanceID appears twice in the file."))
         else:
             seen.add(instance_id)
+            # Every row is checked, also one imported before: one row outside the scope
+            # refuses the file, as it would the first time.
             result = checker.parse(row, values)
-            if result is not None:
+            if instance_id in mine:
+                report.skipped.append(instance_id)
+            elif result is not None and instance_id in known:
+                checker.error(
+                    row, "instanceID", _("This instanceID is already used by another submission.")
+                )
+            elif result is not None:
                 parsed.append(result)
         if progress:
             progress(done, len(records) * 2)

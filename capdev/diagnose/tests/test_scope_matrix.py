@@ -17,7 +17,10 @@ starts from the same freshly built world without paying for it ~100 times.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -848,6 +851,301 @@ def test_only_hq_and_administrators_import_an_instrument_through_the_api(m, pers
         assert _imported("imported_by_api", persona, m)
     else:
         assert (response.status_code, snapshot() == before) == (403, True)
+
+
+def _maintained(row: Model, persona: str, m: Matrix) -> bool:
+    """Whether the persona made the row's last change."""
+    return row.history.first().history_user == m.user(persona)
+
+
+def _draft(m: Matrix) -> InstrumentVersion | None:
+    return InstrumentVersion.objects.filter(instrument_id=m.instrument, number=2).first()
+
+
+def _maintenance_refusal(persona: str) -> int | None:
+    """None where the persona maintains instruments; 403 where it only reads them; 404 for an
+    account without a grant, which finds no instrument at all."""
+    if persona in INSTRUMENT_WRITERS:
+        return None
+    return 403 if persona in HOLDS_A_GRANT else 404
+
+
+ITEM_FORM = {"weight": "3", "required": "on", "label_en": "Edited statement"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_hq_and_administrators_start_edit_and_publish_a_draft_on_the_pages(m, persona):
+    client = page_client(m.world, persona)
+    instrument = f"/diagnose/instruments/{m.instrument}"
+    refusal = _maintenance_refusal(persona)
+
+    def check(got: list[int], success: list[int], before: dict, done: Callable[[], bool]) -> None:
+        if refusal is None:
+            assert got == success
+            assert done()
+        else:
+            assert (got, snapshot() == before) == ([refusal] * len(success), True)
+
+    # A new draft: version 2, a copy of the published version 1.
+    before = snapshot()
+    got = [client.post(f"{instrument}/new-draft/").status_code]
+    check(got, [302], before, lambda: _maintained(_draft(m), persona, m))
+    if refusal is not None:  # the draft the persona then tries to edit and publish
+        assert _draft(m) is None
+        assert page_client(m.world, "hq").post(f"{instrument}/new-draft/").status_code == 302
+    draft = _draft(m)
+    assert not draft.is_published
+
+    # An item of the draft.
+    item = Item.objects.get(version=draft, name=UNSCORED)
+    url = f"/diagnose/items/{item.pk}/edit/"
+    before = snapshot()
+    got = [client.get(url).status_code, client.post(url, ITEM_FORM).status_code]
+
+    def edited() -> bool:
+        item.refresh_from_db()
+        return item.label["en"] == "Edited statement" and _maintained(item, persona, m)
+
+    check(got, [200, 302], before, edited)
+
+    # An item of the published version 1 never changes, not even for a maintainer.
+    before = snapshot()
+    url = f"/diagnose/items/{m.items[UNSCORED]}/edit/"
+    response = client.post(url, ITEM_FORM)
+    assert (response.status_code, snapshot() == before) == (refusal or 302, True)
+
+    # Publishing the draft.
+    before = snapshot()
+    got = [client.post(f"{instrument}/v2/publish/").status_code]
+
+    def published() -> bool:
+        draft.refresh_from_db()
+        return draft.is_published and _maintained(draft, persona, m)
+
+    check(got, [302], before, published)
+
+
+# --- downloads ----------------------------------------------------------------------------
+
+DOWNLOADS = {  # url (instrument pk), whose file is named test_instrument-v1.{extension}
+    "/diagnose/instruments/{}/v1.xlsx": "xlsx",
+    "/diagnose/instruments/{}/v1.xml": "xml",
+    "/api/instruments/{}/xlsform": "xlsx",
+    "/api/instruments/{}/xform": "xml",
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_persona_holding_a_grant_downloads_the_form_and_an_outsider_finds_none(m, persona):
+    page, api = page_client(m.world, persona), api_client(persona)
+    for url, extension in DOWNLOADS.items():
+        client = api if url.startswith("/api/") else page
+        response = client.get(url.format(m.instrument))
+        if persona not in HOLDS_A_GRANT:
+            assert response.status_code == 404, url
+            continue
+        assert response.status_code == 200, url
+        disposition = f'attachment; filename="{INSTRUMENT}-v1.{extension}"'
+        assert response["Content-Disposition"] == disposition, url
+
+
+# --- writes: participants -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_removing_a_participant_on_the_page_is_allowed_exactly_in_scope(m, persona):
+    client = page_client(m.world, persona)
+    participants = {
+        key: Participant.objects.get(assessment_id=m.assessments[key]).pk for key in WRITE_TARGETS
+    }
+
+    def url(assessment_of: str, participant_of: str) -> str:
+        assessment, participant = m.assessments[assessment_of], participants[participant_of]
+        return f"/diagnose/assessments/{assessment}/participants/{participant}/delete/"
+
+    # Another assessment's participant (the next target's, in scope or not) is not found
+    # through an assessment the persona writes.
+    for index, key in enumerate(WRITE_TARGETS):
+        if key in writes(persona):
+            other = WRITE_TARGETS[(index + 1) % len(WRITE_TARGETS)]
+            before = snapshot()
+            response = client.post(url(key, other))
+            assert (response.status_code, snapshot() == before) == (404, True), (key, other)
+
+    def gone(key: str) -> bool:
+        last = Participant.history.filter(id=participants[key]).first()
+        removed = not Participant.objects.filter(pk=participants[key]).exists()
+        return removed and last.history_type == "-" and last.history_user == m.user(persona)
+
+    write = lambda key: client.post(url(key, key)).status_code  # noqa: E731
+    _check_writes(m, persona, write, 302, writes, gone)
+
+
+# --- writes: field submissions ------------------------------------------------------------
+#
+# An export of the matrix's published version, one submission per organisation, as
+# KoboToolbox writes CSV (";", group paths) and ODK Central writes JSON (nested groups). A
+# persona imports a file only if it may start an assessment of every submission's
+# organisation, in the submission's mode (docs/access.md); one row outside that and the whole
+# file is refused (400, every such row reported) and nothing is written.
+
+SUBMITTED_ON = "2025-05-01"
+CSV_COLUMNS = [
+    "capdev_organisation",
+    "capdev_date",
+    "capdev_mode",
+    "leadership/lead_vision",
+    "dialogue/sd_bargaining",
+    "meta/instanceID",
+]
+
+
+def _instance(tag: str, key: str) -> str:
+    return f"uuid:{tag}-{key}"
+
+
+def _kobo_csv(m: Matrix, keys: list[str], tag: str, mode: str) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for key in keys:
+        pk = m.world.organisations[key].pk
+        writer.writerow([pk, SUBMITTED_ON, mode, "3", "2", _instance(tag, key)])
+    return buffer.getvalue().encode()
+
+
+def _odk_json(m: Matrix, keys: list[str], tag: str, mode: str) -> bytes:
+    submissions = [
+        {
+            "capdev_organisation": m.world.organisations[key].pk,
+            "capdev_date": SUBMITTED_ON,
+            "capdev_mode": mode,
+            "leadership": {"lead_vision": "3", "lead_skills": None},
+            "dialogue": {"sd_bargaining": "2"},
+            "meta": {"instanceID": _instance(tag, key)},
+        }
+        for key in keys
+    ]
+    return json.dumps({"value": submissions}).encode()
+
+
+def _submission_files(persona: str) -> list[tuple[str, list[str], str]]:
+    """(name, organisations, mode) of the files the persona uploads: every target; the
+    targets it writes (or, writing none, those it sees, or all); the same, as joint ones."""
+    own = [key for key in WRITE_TARGETS if key in writes(persona)]
+    own = own or [key for key in WRITE_TARGETS if key in sees(persona)] or WRITE_TARGETS
+    return [("every", WRITE_TARGETS, "self"), ("own", own, "self"), ("joint", own, "joint")]
+
+
+def _submissions_refusal(persona: str, keys: list[str], mode: str) -> tuple[int, set] | None:
+    """How the file is refused: (status, {(organisation, field) of every row in error}), or
+    None where it is imported."""
+    if persona not in HOLDS_A_GRANT:
+        return 404, set()  # the instrument is not in its view
+    if persona not in WRITERS:
+        return 403, set()  # a role that starts no assessment
+    outside = {(key, "capdev_organisation") for key in keys if key not in writes(persona)}
+    if outside:
+        return 400, outside
+    if mode != "self":  # arranged by those who validate: not the focal point
+        not_arranged = {(key, "capdev_mode") for key in keys if key not in validates(persona)}
+        if not_arranged:
+            return 400, not_arranged
+    return None
+
+
+def _imported_submissions(m: Matrix, tag: str, persona: str) -> set[str]:
+    """The organisations of the assessments imported from the file tagged `tag`: submitted,
+    from a submission, and recorded as the persona's."""
+    created = Assessment.objects.filter(instance_id__startswith=f"uuid:{tag}-")
+    keys = set()
+    for assessment in created:
+        assert assessment.status == Assessment.Status.SUBMITTED, assessment
+        assert assessment.source == Assessment.Source.SUBMISSION, assessment
+        assert assessment.history.get().history_user == m.user(persona), assessment
+        assert assessment.scores.filter(score__isnull=False).count() == len(SCORED), assessment
+        keys.add(m.organisation_of[assessment.organisation_id])
+    assert len(keys) == created.count()
+    return keys
+
+
+PAGE_ROW_ERROR = r'<tr><td class="number">(\d+)</td><td><code>([^<]*)</code>'
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_field_submissions_are_imported_on_the_page_only_inside_the_personas_scope(m, persona):
+    client = page_client(m.world, persona)
+    url = f"/diagnose/instruments/{m.instrument}/v1/submissions/"
+    for name, keys, mode in _submission_files(persona):
+        tag = f"page-{name}"
+        before = snapshot()
+        upload = SimpleUploadedFile("export.csv", _kobo_csv(m, keys, tag, mode))
+        response = client.post(url, {"file": upload})
+        refusal = _submissions_refusal(persona, keys, mode)
+        if refusal is None:
+            assert response.status_code == 200, name
+            assert _imported_submissions(m, tag, persona) == set(keys), name
+            continue
+        status, errors = refusal
+        assert (response.status_code, snapshot() == before) == (status, True), name
+        if status == 400:  # the CSV line of each row in error (the header is line 1)
+            lines = {(keys.index(key) + 2, field) for key, field in errors}
+            reported = re.findall(PAGE_ROW_ERROR, response.content.decode())
+            assert {(int(line), field) for line, field in reported} == lines, name
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_field_submissions_are_imported_through_the_api_only_inside_the_personas_scope(m, persona):
+    client = api_client(persona)
+    url = f"/api/instruments/{m.instrument}/submissions"
+    for name, keys, mode in _submission_files(persona):
+        tag = f"api-{name}"
+        before = snapshot()
+        upload = SimpleUploadedFile("export.json", _odk_json(m, keys, tag, mode))
+        response = client.post(url, {"file": upload}, format="multipart")
+        refusal = _submissions_refusal(persona, keys, mode)
+        if refusal is None:
+            assert response.status_code == 201, (name, response.content)
+            assert response.json()["created"] == len(keys), name
+            assert _imported_submissions(m, tag, persona) == set(keys), name
+            continue
+        status, errors = refusal
+        assert (response.status_code, snapshot() == before) == (status, True), name
+        if status == 400:  # the record number of each submission in error
+            records = {(keys.index(key) + 1, field) for key, field in errors}
+            reported = {(e["row"], e["field"]) for e in response.json()["errors"]}
+            assert reported == records, name
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_file_imported_before_is_refused_where_its_rows_are_outside_the_scope(m, persona):
+    """A submission imported before is skipped, but only where the persona may import it: an
+    organisation outside the scope refuses the file as it did the first time, and answers
+    nothing about the assessment imported from it (docs/access.md)."""
+    export = _odk_json(m, WRITE_TARGETS, "before", "self")
+    first = api_client("hq").post(
+        f"/api/instruments/{m.instrument}/submissions",
+        {"file": SimpleUploadedFile("export.json", export)},
+        format="multipart",
+    )
+    assert first.status_code == 201
+    client = api_client(persona)
+    before = snapshot()
+    upload = SimpleUploadedFile("export.json", export)
+    response = client.post(
+        f"/api/instruments/{m.instrument}/submissions", {"file": upload}, format="multipart"
+    )
+    assert snapshot() == before
+    refusal = _submissions_refusal(persona, WRITE_TARGETS, "self")
+    if refusal is None:
+        assert response.status_code == 200, response.content
+        assert response.json() == {"created": 0, "skipped": len(WRITE_TARGETS), "assessments": []}
+        return
+    status, errors = refusal
+    assert response.status_code == status, response.content
+    if status == 400:
+        records = {(WRITE_TARGETS.index(key) + 1, field) for key, field in errors}
+        assert {(e["row"], e["field"]) for e in response.json()["errors"]} == records
 
 
 # --- the named cases ----------------------------------------------------------------------
