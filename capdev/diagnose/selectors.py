@@ -226,7 +226,7 @@ class ScoringSheet:
     """One area of an assessment as the scoring page shows it."""
 
     area: Area | None
-    rows: list[tuple[Item, ItemScore | None, bool]]  # item, its score, marked as a need
+    rows: list[tuple[Item, ItemScore | None, Need | None]]  # item, score, need marked from it
     area_nav: list[tuple[Area, int, int]]  # every area, items scored, items asked
     area_marked: bool
     previous_area: Area | None
@@ -240,7 +240,7 @@ def scoring_sheet(assessment: Assessment, area_name: str = "") -> ScoringSheet:
     area = next((a for a in areas if a.name == area_name), areas[0] if areas else None)
     group = assessment.organisation.group
     scores = {s.item_id: s for s in ItemScore.objects.filter(assessment=assessment)}
-    marked = set(assessment.needs.exclude(item=None).values_list("item_id", flat=True))
+    marked = {need.item_id: need for need in assessment.needs.exclude(item=None)}
     nav = []
     for each in areas:
         asked = [i for i in each.items.all() if i.applies_to(group)]
@@ -250,7 +250,7 @@ def scoring_sheet(assessment: Assessment, area_name: str = "") -> ScoringSheet:
     return ScoringSheet(
         area=area,
         rows=[
-            (item, scores.get(item.pk), item.pk in marked)
+            (item, scores.get(item.pk), marked.get(item.pk))
             for item in (area.items.all() if area else [])
             if item.applies_to(group)
         ],

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from capdev.core.models import ConstituentGroup
+from capdev.core.models import ConstituentGroup, Organisation
 from capdev.core.scoping import Action, ensure_in_scope, may_administer_some, scoped
 from capdev.core.services import _delete, _save
 from capdev.diagnose.models import (
@@ -512,6 +512,11 @@ def assessment_reopen(*, user: User, assessment: Assessment) -> Assessment:
 @transaction.atomic
 def participant_add(*, user: User, assessment: Assessment, data: dict[str, Any]) -> Participant:
     _check(user, assessment, Action.CHANGE)
+    organisation = data.get("organisation")
+    if user is not None and organisation is not None:
+        visible = scoped(user, Organisation.objects.filter(pk=organisation.pk)).exists()
+        if not visible:
+            raise ValidationError({"organisation": _("Choose an organisation you can see.")})
     participant = Participant(assessment=assessment)
     _save(participant, user=user, data=data, fields=PARTICIPANT_FIELDS)
     return participant

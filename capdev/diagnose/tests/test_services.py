@@ -649,3 +649,21 @@ def test_workbooks_helper_builds_the_default_instrument(db):
         ("sd_bargaining", 1, True),
         ("sd_osh", 1, False),
     ]
+
+
+def test_a_participant_comes_from_an_organisation_the_writer_can_see(world, version):
+    target = assess(version, world.organisations["KE-gov"], day=date(2024, 5, 1))
+    with pytest.raises(ValidationError) as refused:
+        services.participant_add(
+            user=world.users["office_a"],
+            assessment=target,
+            data={"name": "A", "sex": "female", "organisation": world.organisations["FR-wrk"]},
+        )
+    assert "organisation" in refused.value.message_dict
+    assert not target.participants.exists()
+    services.participant_add(
+        user=world.users["office_a"],
+        assessment=target,
+        data={"name": "B", "sex": "male", "organisation": world.organisations["KE-wrk"]},
+    )
+    assert target.participants.get().name == "B"
