@@ -22,7 +22,7 @@ from capdev.diagnose.models import (
     ItemScore,
     Need,
 )
-from capdev.diagnose.tests.workbooks import DEFAULT_AREAS, published_version, workbook
+from capdev.diagnose.tests.workbooks import DEFAULT_AREAS, published_version, row_counts, workbook
 from capdev.diagnose.xlsform import parse_xlsform
 from capdev.test import PASSWORD
 
@@ -59,20 +59,6 @@ def score_all(target: Assessment, score: int = 3) -> None:
         services.score_save(user=None, assessment=target, item=item, score=score)
 
 
-def counts() -> tuple[int, ...]:
-    """Rows (and history rows) of everything an import or a write could touch."""
-    return (
-        Instrument.objects.count(),
-        InstrumentVersion.objects.count(),
-        Item.objects.count(),
-        Instrument.history.count(),
-        Assessment.objects.count(),
-        ItemScore.objects.count(),
-        Assessment.history.count(),
-        Need.objects.count(),
-    )
-
-
 # --- instruments ------------------------------------------------------------------------
 
 
@@ -96,11 +82,11 @@ def test_hq_imports_a_workbook_and_gets_the_version_and_outcome(api, world):
 
 def test_importing_the_same_workbook_again_answers_200_unchanged(api, world):
     published_version()
-    before = counts()
+    before = row_counts()
     response = api("hq").post("/api/instruments/", {"file": upload(workbook())}, format="multipart")
     assert response.status_code == 200
     assert response.json()["outcome"] == "unchanged"
-    assert counts() == before
+    assert row_counts() == before
 
 
 def test_a_changed_workbook_starts_a_draft_version_unpublished_by_default(api, world):
@@ -131,7 +117,7 @@ def test_an_invalid_workbook_answers_400_with_every_problem_located_and_changes_
             )
         ]
     )
-    before = counts()
+    before = row_counts()
     response = api("hq").post("/api/instruments/", {"file": upload(bad)}, format="multipart")
     assert response.status_code == 400
     body = response.json()
@@ -143,7 +129,7 @@ def test_an_invalid_workbook_answers_400_with_every_problem_located_and_changes_
     columns = " ".join(p["column"] for p in problems)
     assert "capdev_theme" in columns and "capdev_weight" in columns
     assert any("row 3" in message for message in body["file"])  # the lead_vision row
-    assert counts() == before
+    assert row_counts() == before
 
 
 @pytest.mark.parametrize(
@@ -152,14 +138,14 @@ def test_an_invalid_workbook_answers_400_with_every_problem_located_and_changes_
     ids=["csv", "pdf", "xml"],
 )
 def test_a_file_that_is_not_a_workbook_answers_400_and_changes_nothing(api, world, content):
-    before = counts()
+    before = row_counts()
     response = api("hq").post(
         "/api/instruments/", {"file": upload(content, "notes.xlsx")}, format="multipart"
     )
     assert response.status_code == 400
     assert response.json()["file"]
     assert response.json()["problems"][0]["message"]
-    assert counts() == before
+    assert row_counts() == before
 
 
 def test_a_request_without_a_file_names_the_missing_field(api, world):
@@ -172,12 +158,12 @@ def test_a_request_without_a_file_names_the_missing_field(api, world):
 def test_a_role_that_does_not_maintain_instruments_gets_403_and_nothing_is_imported(
     api, world, username
 ):
-    before = counts()
+    before = row_counts()
     response = api(username).post(
         "/api/instruments/", {"file": upload(workbook())}, format="multipart"
     )
     assert response.status_code == 403
-    assert counts() == before
+    assert row_counts() == before
 
 
 def test_the_list_shows_each_instrument_with_its_versions_and_item_counts(api, world):
@@ -362,7 +348,7 @@ def test_bad_submissions_are_reported_by_row_and_field_and_nothing_is_imported(a
             submission(world, 3, "FR-wrk"),  # outside office A's scope
         ]
     )
-    before = counts()
+    before = row_counts()
     response = api("office_a").post(
         f"/api/instruments/{version.instrument_id}/submissions",
         {"file": upload(content, "export.csv")},
@@ -376,7 +362,7 @@ def test_bad_submissions_are_reported_by_row_and_field_and_nothing_is_imported(a
     ]
     assert "between 1 and 4" in errors[0]["message"]
     assert len(response.json()["file"]) == 2
-    assert counts() == before
+    assert row_counts() == before
 
 
 def test_submissions_for_an_earlier_version_are_taken_with_the_version_number(api, world):
@@ -415,14 +401,14 @@ def test_a_json_export_with_nested_groups_is_understood(api, world):
 
 def test_a_role_that_runs_no_assessments_cannot_import_submissions(api, world):
     version = published_version()
-    before = counts()
+    before = row_counts()
     response = api("evaluator").post(
         f"/api/instruments/{version.instrument_id}/submissions",
         {"file": upload(submissions_csv([submission(world, 1)]), "export.csv")},
         format="multipart",
     )
     assert response.status_code == 403
-    assert counts() == before
+    assert row_counts() == before
 
 
 # --- assessments ------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from capdev.diagnose import services
-from capdev.diagnose.models import Assessment, Instrument, InstrumentVersion, Item, ItemScore
-from capdev.diagnose.tests.workbooks import DEFAULT_AREAS, published_version, workbook
+from capdev.diagnose.models import Assessment, Instrument, InstrumentVersion
+from capdev.diagnose.tests.workbooks import DEFAULT_AREAS, published_version, row_counts, workbook
 
 IMPORT_SUBMISSIONS = "import-submissions"
 IMPORT_XLSFORM = "import-xlsform"
@@ -38,18 +38,6 @@ def failing(*args: str, **options: object) -> tuple[CommandError, str]:
     return raised.value, err.getvalue()
 
 
-def database() -> tuple[int, ...]:
-    return (
-        Instrument.objects.count(),
-        InstrumentVersion.objects.count(),
-        Item.objects.count(),
-        Instrument.history.count(),
-        Assessment.objects.count(),
-        ItemScore.objects.count(),
-        Assessment.history.count(),
-    )
-
-
 # --- import-xlsform ---------------------------------------------------------------------
 
 
@@ -70,10 +58,10 @@ def test_importing_the_same_workbook_again_changes_nothing(tmp_path, db):
     path = tmp_path / "capacity.xlsx"
     path.write_bytes(workbook())
     run(IMPORT_XLSFORM, str(path))
-    before = database()
+    before = row_counts()
     out, _err = run(IMPORT_XLSFORM, str(path))
     assert out == "unchanged: test_instrument version 1 (4 items, draft)\n"
-    assert database() == before
+    assert row_counts() == before
 
 
 def test_a_changed_workbook_after_publication_becomes_a_new_draft(tmp_path, db):
@@ -111,7 +99,7 @@ def test_an_invalid_workbook_prints_every_problem_located_exits_1_and_imports_no
         # Both items refused, the area is left empty: said too, where the area begins.
         "sheet “survey”, row 2, column “name (B)”: The area “leadership” has no items.",
     ]
-    assert database() == (0, 0, 0, 0, 0, 0, 0)
+    assert row_counts() == (0, 0, 0, 0, 0, 0, 0, 0)
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(tmp_path, db):
@@ -191,10 +179,10 @@ def test_importing_the_same_export_twice_skips_what_is_there(tmp_path, world):
     path = tmp_path / "export.csv"
     path.write_text(export_csv(world, {}, {}), encoding="utf-8")
     run(IMPORT_SUBMISSIONS, "test_instrument", str(path))
-    before = database()
+    before = row_counts()
     out, _err = run(IMPORT_SUBMISSIONS, "test_instrument", str(path))
     assert out.endswith("0 created, 2 skipped (imported before)\n")
-    assert database() == before
+    assert row_counts() == before
 
 
 def test_on_a_terminal_the_bar_is_redrawn_in_place(tmp_path, world):
@@ -233,7 +221,7 @@ def test_bad_rows_are_all_reported_nothing_is_written_and_it_exits_1(tmp_path, w
         "row 4, capdev_organisation: No organisation number 999999 in your scope.",
         "row 4, capdev_date: “yesterday” is not a date (YYYY-MM-DD).",
     ]
-    assert database()[4:] == (0, 0, 0)
+    assert row_counts()[4:] == (0, 0, 0, 0)
 
 
 def test_a_json_export_and_an_earlier_version_by_number(tmp_path, world):

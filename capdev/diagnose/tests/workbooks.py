@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 
 from capdev.diagnose import services
-from capdev.diagnose.models import InstrumentVersion
+from capdev.diagnose.models import Assessment, Instrument, InstrumentVersion, Item, ItemScore, Need
 
 LANGS = ["English (en)", "French (fr)", "Spanish (es)", "Chinese (zh)"]
 SURVEY_HEADER = (
@@ -93,3 +93,18 @@ def workbook(
 def published_version(**options: object) -> InstrumentVersion:
     """Import `workbook(**options)` as a published version."""
     return services.instrument_import(user=None, data=workbook(**options), publish=True).version
+
+
+def row_counts() -> tuple[int, ...]:
+    """Rows (and history rows) of everything an import or a write could touch, to show that
+    a refused one changed nothing."""
+    return (
+        Instrument.objects.count(),
+        InstrumentVersion.objects.count(),
+        Item.objects.count(),
+        Instrument.history.count(),
+        Assessment.objects.count(),
+        ItemScore.objects.count(),
+        Assessment.history.count(),
+        Need.objects.count(),
+    )
