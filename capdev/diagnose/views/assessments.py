@@ -34,15 +34,13 @@ from capdev.diagnose.models import (
 from capdev.diagnose.views.common import (
     organisation_initial,
     regions,
+    registry_page,
     stage_context,
 )
 from capdev.lib.pages import (
     apply_model_errors,
     form_page,
     is_htmx,
-    paginate,
-    render_list,
-    valid_filters,
 )
 
 # --- assessments ------------------------------------------------------------------------
@@ -58,24 +56,13 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     filters = AssessmentFilters(
         request.GET or None, regions=regions(request), instruments=_instrument_choices(request)
     )
-    values = valid_filters(filters)
-    assessments = selectors.assessments_for_user(
-        request.user,
-        q=values.get("q", ""),
-        region=values.get("region", ""),
-        country=values.get("country", ""),
-        group=values.get("group", ""),
-        instrument=values.get("instrument", ""),
-        status=values.get("status", ""),
-        mode=values.get("mode", ""),
-        sort=values.get("sort") or "-date",
+    return registry_page(
+        request,
+        filters,
+        selectors.assessments_for_user,
+        template="diagnose/assessment_list.html",
+        can_create=services.assessment_create_allowed(request.user),
     )
-    context = {
-        "filters": filters,
-        **paginate(request, assessments),
-        "can_create": services.assessment_create_allowed(request.user),
-    }
-    return render_list(request, "diagnose/assessment_list.html", stage_context(context))
 
 
 def _save_assessment(request: HttpRequest, assessment: Assessment | None) -> HttpResponse:

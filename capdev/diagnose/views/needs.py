@@ -26,13 +26,11 @@ from capdev.diagnose.models import (
 from capdev.diagnose.views.common import (
     organisation_initial,
     regions,
+    registry_page,
     stage_context,
 )
 from capdev.lib.pages import (
     form_page,
-    paginate,
-    render_list,
-    valid_filters,
 )
 
 # --- needs ------------------------------------------------------------------------------
@@ -42,27 +40,13 @@ from capdev.lib.pages import (
 @require_GET
 def need_list(request: HttpRequest) -> HttpResponse:
     filters = NeedFilters(request.GET or None, regions=regions(request))
-    values = valid_filters(filters)
-    needs = selectors.needs_for_user(
-        request.user,
-        q=values.get("q", ""),
-        region=values.get("region", ""),
-        country=values.get("country", ""),
-        group=values.get("group", ""),
-        level=values.get("level", ""),
-        type=values.get("type", ""),
-        theme=values.get("theme", ""),
-        status=values.get("status", ""),
-        priority=values.get("priority", ""),
-        source=values.get("source", ""),
-        sort=values.get("sort") or "priority",
+    return registry_page(
+        request,
+        filters,
+        selectors.needs_for_user,
+        template="diagnose/need_list.html",
+        can_create=services.need_create_allowed(request.user),
     )
-    context = {
-        "filters": filters,
-        **paginate(request, needs),
-        "can_create": services.need_create_allowed(request.user),
-    }
-    return render_list(request, "diagnose/need_list.html", stage_context(context))
 
 
 def _save_need(request: HttpRequest, need: Need | None) -> HttpResponse:
