@@ -465,6 +465,19 @@ class Need(GridPosition):
     class Meta:
         ordering = ["priority", "-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "priority"], name="need_status_priority")]
+        # An item, or a whole area, of an assessment is marked as a need once.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "item"],
+                condition=models.Q(item__isnull=False),
+                name="need_once_per_item",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "area"],
+                condition=models.Q(item__isnull=True, area__isnull=False),
+                name="need_once_per_area",
+            ),
+        ]
         verbose_name = _("need")
         verbose_name_plural = _("needs")
 

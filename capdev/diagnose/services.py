@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -371,12 +371,17 @@ def _write_score(
                 % {"min": item.scale_min, "max": item.scale_max}
             }
         )
-    row = ItemScore.objects.select_for_update().filter(
-        assessment=assessment, item=item
-    ).first() or ItemScore(assessment=assessment, item=item)
+    recorded = ItemScore.objects.select_for_update().filter(assessment=assessment, item=item)
+    row = recorded.first() or ItemScore(assessment=assessment, item=item)
     data = {"score": score, "evidence": evidence, "comment": comment}
     data = {name: value for name, value in data.items() if name == "score" or value is not None}
-    _save(row, user=user, data=data, fields=tuple(data))
+    try:
+        with transaction.atomic():
+            _save(row, user=user, data=data, fields=tuple(data))
+    except IntegrityError:
+        # Another save created the item's row first (two tabs, a double click): update it.
+        row = recorded.get()
+        _save(row, user=user, data=data, fields=tuple(data))
     return row
 
 
@@ -595,11 +600,21 @@ def need_from_assessment(
     if target is None or target.version_id != assessment.version_id:
         raise ValidationError(_("Choose an item or an area of this assessment's instrument."))
     marked = Need.objects.filter(assessment=assessment)
-    existing = (
-        marked.filter(item=item) if item is not None else marked.filter(item=None, area=area)
-    ).first()
+    marked = marked.filter(item=item) if item is not None else marked.filter(item=None, area=area)
+    existing = marked.first()
     if existing is not None:
         return existing
+    try:
+        with transaction.atomic():
+            return _need_from(user, assessment, item, area, priority)
+    except IntegrityError:  # marked at the same moment by someone else (a unique constraint)
+        return marked.get()
+
+
+def _need_from(
+    user: User, assessment: Assessment, item: Item | None, area: Area | None, priority: int
+) -> Need:
+    target = item or area
     if item is not None:
         level, kind, theme = item.level, item.type, item.theme
         score = ItemScore.objects.filter(assessment=assessment, item=item).first()

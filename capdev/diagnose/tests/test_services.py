@@ -667,3 +667,24 @@ def test_a_participant_comes_from_an_organisation_the_writer_can_see(world, vers
         data={"name": "B", "sex": "male", "organisation": world.organisations["KE-wrk"]},
     )
     assert target.participants.get().name == "B"
+
+
+def test_the_database_keeps_an_item_marked_as_a_need_once(world, version):
+    from django.db import IntegrityError, transaction
+
+    target = assess(version, world.organisations["KE-gov"], day=date(2024, 5, 1))
+    item = version.items.get(name="sd_osh")
+    need = services.need_from_assessment(user=None, assessment=target, item=item)
+    twin = Need(
+        organisation=need.organisation,
+        title="Twin",
+        level=need.level,
+        type=need.type,
+        theme=need.theme,
+        assessment=target,
+        item=item,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()  # what a second, simultaneous mark would try
+    assert services.need_from_assessment(user=None, assessment=target, item=item) == need
+    assert Need.objects.filter(assessment=target).count() == 1
