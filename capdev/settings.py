@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "template_partials",
     "capdev.core",
     "capdev.diagnose",
+    "capdev.plan",
 ]
 
 MIDDLEWARE = [
