@@ -190,3 +190,19 @@ def test_an_action_names_one_responsible_party_a_real_currency_and_the_plans_lin
     assert tripartite.actions.count() == 1
     with pytest.raises(PermissionDenied):
         services.action_add(user=world.users["office_b"], plan=tripartite, data=base)
+
+
+def test_a_focal_point_does_not_see_another_organisations_plan(world, tripartite):
+    workers_plan = services.plan_create(
+        user=world.users["office_a"],
+        data={
+            "title": "Trade union centre plan",
+            "country": world.countries["KE"],
+            "start": START,
+            "end": END,
+            "organisations": [world.organisations["KE-wrk"]],
+        },
+    )
+    seen = set(scoped(world.users["focal"], Plan.objects.all()).values_list("pk", flat=True))
+    assert seen == {tripartite.pk}  # their ministry is in the tripartite plan, not in this one
+    assert workers_plan.pk not in seen
