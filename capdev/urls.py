@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("diagnose/", include("capdev.diagnose.urls")),
+    path("plan/", include("capdev.plan.urls")),
     path("", include("capdev.core.urls")),
 ]

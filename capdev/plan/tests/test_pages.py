@@ -1,0 +1,89 @@
+"""The plan pages, through the test client."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from capdev.diagnose import services as diagnose
+from capdev.plan.models import Plan
+from capdev.test import PASSWORD
+
+
+def _client(client, world, name):
+    client.login(username=world.users[name].username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def need(world):
+    return diagnose.need_create(
+        user=None,
+        data={
+            "organisation": world.organisations["KE-wrk"],
+            "title": "Shop stewards trained in bargaining",
+            "level": "individual",
+            "type": "technical",
+            "theme": "social_dialogue",
+        },
+    )
+
+
+def test_an_office_starts_a_plan_from_an_organisations_needs_and_both_sides_sign(
+    client, world, need
+):
+    office = _client(client, world, "office_a")
+    organisation = world.organisations["KE-wrk"]
+    form = office.get(reverse("plan:plan-create"), {"organisation": organisation.pk})
+    assert form.status_code == 200
+    assert need.title in form.content.decode()  # the open needs are shown while planning
+    response = office.post(
+        f"{reverse('plan:plan-create')}?organisation={organisation.pk}",
+        {
+            "title": "Trade union centre plan",
+            "country": world.countries["KE"].pk,
+            "organisations": [organisation.pk],
+            "start": "2026-01-01",
+            "end": "2027-12-31",
+            "needs": [need.pk],
+            "drivers": ["social_dialogue"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = Plan.objects.get()
+    assert list(plan.needs.all()) == [need]
+    detail = office.get(reverse("plan:plan-detail", args=[plan.pk]))
+    assert "Trade union centre plan" in detail.content.decode()
+    office.post(reverse("plan:plan-sign", args=[plan.pk, "office"]))
+    plan.refresh_from_db()
+    assert plan.office_signed_by == world.users["office_a"]
+    assert (
+        _client(client, world, "office_b")
+        .get(reverse("plan:plan-detail", args=[plan.pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_a_result_without_statement_is_refused_next_to_the_field(client, world, need):
+    from capdev.plan import services
+
+    plan = services.plan_create(
+        user=None,
+        data={
+            "title": "P",
+            "country": world.countries["KE"],
+            "start": datetime.date(2026, 1, 1),
+            "end": datetime.date(2026, 12, 31),
+            "organisations": [world.organisations["KE-wrk"]],
+        },
+    )
+    office = _client(client, world, "office_a")
+    response = office.post(
+        reverse("plan:result-add", args=[plan.pk]), {"level": "individual", "kind": "output"}
+    )
+    assert response.status_code == 400
+    assert plan.results.count() == 0
+    assert office.get(reverse("plan:plan-list")).status_code == 200
