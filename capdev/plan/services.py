@@ -108,7 +108,7 @@ def plan_delete(*, user: Actor, plan: Plan) -> None:
     _delete(plan, user=user)
 
 
-def _signs_for_constituents(user: Actor, plan: Plan) -> bool:
+def signs_for_constituents(user: Actor, plan: Plan) -> bool:
     """A focal point of one of the plan's organisations signs for the constituents."""
     if user is None:
         return True
@@ -127,7 +127,7 @@ def plan_sign(*, user: Actor, plan: Plan, side: str) -> Plan:
     _ensure_draft(plan)
     now = timezone.now()
     if side == "constituents":
-        if not _signs_for_constituents(user, plan):
+        if not signs_for_constituents(user, plan):
             raise PermissionDenied(_("The focal point of a constituent in the plan signs for it."))
         data = {"constituent_signed_by": user, "constituent_signed_at": now}
     elif side == "office":

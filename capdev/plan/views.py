@@ -76,6 +76,7 @@ def _detail_context(request: HttpRequest, plan, **forms) -> dict[str, object]:  
             ).prefetch_related("needs", "results"),
             "can_change": selectors.plan_allows(user, plan, Do.CHANGE),
             "can_sign_for_office": selectors.plan_allows(user, plan, Do.VALIDATE),
+            "can_sign_for_constituents": services.signs_for_constituents(user, plan),
             "result_form": forms.get("result_form") or ResultForm(),
             "action_form": forms.get("action_form") or ActionForm(),
             "history": history_of(plan),

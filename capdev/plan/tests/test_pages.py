@@ -87,3 +87,26 @@ def test_a_result_without_statement_is_refused_next_to_the_field(client, world, 
     assert response.status_code == 400
     assert plan.results.count() == 0
     assert office.get(reverse("plan:plan-list")).status_code == 200
+
+
+def test_each_side_is_offered_only_its_own_sign_off(client, world):
+    from capdev.plan import services
+
+    plan = services.plan_create(
+        user=None,
+        data={
+            "title": "Ministry plan",
+            "country": world.countries["KE"],
+            "start": datetime.date(2026, 1, 1),
+            "end": datetime.date(2026, 12, 31),
+            "organisations": [world.organisations["KE-gov"]],
+        },
+    )
+    url = reverse("plan:plan-detail", args=[plan.pk])
+    office_page = _client(client, world, "office_a").get(url).content.decode()
+    assert "Sign for the Office" in office_page
+    assert "Sign for the constituents" not in office_page
+    client.logout()
+    focal_page = _client(client, world, "focal").get(url).content.decode()
+    assert "Sign for the constituents" in focal_page
+    assert "Sign for the Office" not in focal_page
