@@ -30,6 +30,17 @@ def need(world, key: str, title: str) -> Need:
     )
 
 
+def plan_data(world, title: str, *keys: str) -> dict:
+    """A plan of Kenyan organisations (by world key) over 2026–27."""
+    return {
+        "title": title,
+        "country": world.countries["KE"],
+        "start": START,
+        "end": END,
+        "organisations": [world.organisations[key] for key in keys],
+    }
+
+
 @pytest.fixture
 def tripartite(world):
     """Kenya's tripartite plan, started by its office, addressing one need of each member."""
@@ -67,13 +78,7 @@ def test_the_office_starts_a_tripartite_plan_from_its_constituents_needs(world, 
     ],
 )
 def test_a_plan_that_does_not_hold_together_is_refused_and_nothing_is_saved(world, change, field):
-    data = {
-        "title": "Plan",
-        "country": world.countries["KE"],
-        "start": START,
-        "end": END,
-        "organisations": [world.organisations["KE-gov"]],
-    }
+    data = plan_data(world, "Plan", "KE-gov")
     if change.get("organisations"):
         data["organisations"].append(world.organisations[change.pop("organisations")])
     if change.get("needs"):
@@ -95,28 +100,9 @@ def test_each_role_sees_and_starts_plans_only_in_its_scope(world, tripartite):
         "focal",  # a focal point sees the plans of their organisation
         "workers",  # the plan includes a workers' organisation
     }
-    with pytest.raises(PermissionDenied):
-        services.plan_create(
-            user=world.users["focal"],
-            data={
-                "title": "Mine",
-                "country": world.countries["KE"],
-                "start": START,
-                "end": END,
-                "organisations": [world.organisations["KE-gov"]],
-            },
-        )
-    with pytest.raises(PermissionDenied):
-        services.plan_create(
-            user=world.users["office_b"],
-            data={
-                "title": "Not mine",
-                "country": world.countries["KE"],
-                "start": START,
-                "end": END,
-                "organisations": [world.organisations["KE-gov"]],
-            },
-        )
+    for persona in ("focal", "office_b"):  # no plans of their own; not in their scope
+        with pytest.raises(PermissionDenied):
+            services.plan_create(user=world.users[persona], data=plan_data(world, "P", "KE-gov"))
     assert Plan.objects.count() == 1
 
 
@@ -194,14 +180,7 @@ def test_an_action_names_one_responsible_party_a_real_currency_and_the_plans_lin
 
 def test_a_focal_point_does_not_see_another_organisations_plan(world, tripartite):
     workers_plan = services.plan_create(
-        user=world.users["office_a"],
-        data={
-            "title": "Trade union centre plan",
-            "country": world.countries["KE"],
-            "start": START,
-            "end": END,
-            "organisations": [world.organisations["KE-wrk"]],
-        },
+        user=world.users["office_a"], data=plan_data(world, "Trade union centre plan", "KE-wrk")
     )
     seen = set(scoped(world.users["focal"], Plan.objects.all()).values_list("pk", flat=True))
     assert seen == {tripartite.pk}  # their ministry is in the tripartite plan, not in this one
