@@ -12,6 +12,7 @@ from capdev.plan.models import (
     Action,
     CountryProgrammeOutcome,
     CrossCuttingDriver,
+    FundingSource,
     PBOutcome,
     Plan,
     Result,
@@ -96,6 +97,17 @@ class ActionForm(forms.ModelForm):
             "start": forms.DateInput(attrs={"type": "date"}),
             "end": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Offer only what the user sees: partners and offices are scoped like everything else.
+        self.fields["responsible_organisation"].queryset = scoped(
+            user, Organisation.objects.select_related("country")
+        ).order_by("name")
+        self.fields["responsible_office"].queryset = scoped(user, Office.objects.all()).order_by(
+            "name"
+        )
+        self.fields["funding_source"].queryset = scoped(user, FundingSource.objects.all())
 
 
 class PlanFilters(forms.Form):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from capdev.core.history import history_of
 from capdev.core.scoping import Action as Do
 from capdev.lib.pages import apply_model_errors, form_page, paginate, render_list, valid_filters
-from capdev.plan import selectors, services
+from capdev.plan import charts, selectors, services
 from capdev.plan.forms import ActionForm, PlanFilters, PlanForm, ResultForm
 
 
@@ -67,10 +67,12 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, plan, **forms) -> dict[str, object]:  # type: ignore[no-untyped-def]
     user = request.user
+    levels = selectors.theory_of_change(plan)
     return _stage(
         {
             "plan": plan,
-            "levels": selectors.theory_of_change(plan),
+            "levels": levels,
+            "toc_chart": charts.theory_of_change(levels),
             "actions": plan.actions.select_related(
                 "responsible_organisation", "responsible_office", "funding_source"
             ).prefetch_related("needs", "results"),
@@ -78,7 +80,7 @@ def _detail_context(request: HttpRequest, plan, **forms) -> dict[str, object]:  
             "can_sign_for_office": selectors.plan_allows(user, plan, Do.VALIDATE),
             "can_sign_for_constituents": services.signs_for_constituents(user, plan),
             "result_form": forms.get("result_form") or ResultForm(),
-            "action_form": forms.get("action_form") or ActionForm(),
+            "action_form": forms.get("action_form") or ActionForm(user=user),
             "history": history_of(plan),
             **selectors.planning_context(user, list(plan.organisations.all())),
         }
@@ -125,11 +127,12 @@ def plan_advance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _add(request: HttpRequest, pk: int, form_class, add, name: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _add(request: HttpRequest, pk: int, make_form, add, name: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """Add a result or an action from the plan page; on errors, the page again, with them."""
     plan = selectors.plan_for_user(request.user, pk)
     if not selectors.plan_allows(request.user, plan, Do.CHANGE):
         raise PermissionDenied
-    form = form_class(request.POST)
+    form = make_form(request.POST)
     if form.is_valid():
         try:
             add(plan, form.cleaned_data)
@@ -159,7 +162,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _add(
         request,
         pk,
-        ActionForm,
+        lambda data: ActionForm(data, user=request.user),
         lambda plan, data: services.action_add(user=request.user, plan=plan, data=data),
         "action_form",
     )

@@ -110,3 +110,23 @@ def test_each_side_is_offered_only_its_own_sign_off(client, world):
     focal_page = _client(client, world, "focal").get(url).content.decode()
     assert "Sign for the constituents" in focal_page
     assert "Sign for the Office" not in focal_page
+
+
+def test_the_action_form_offers_only_partners_and_offices_in_scope(client, world):
+    from capdev.plan import services
+
+    plan = services.plan_create(
+        user=None,
+        data={
+            "title": "P",
+            "country": world.countries["KE"],
+            "start": datetime.date(2026, 1, 1),
+            "end": datetime.date(2026, 12, 31),
+            "organisations": [world.organisations["KE-wrk"]],
+        },
+    )
+    page = _client(client, world, "office_a").get(reverse("plan:plan-detail", args=[plan.pk]))
+    html = page.content.decode()
+    assert world.organisations["UG-emp"].name in html  # office A covers Uganda too
+    assert world.organisations["FR-wrk"].name not in html
+    assert world.offices["b"].name not in html

@@ -185,3 +185,35 @@ def test_a_focal_point_does_not_see_another_organisations_plan(world, tripartite
     seen = set(scoped(world.users["focal"], Plan.objects.all()).values_list("pk", flat=True))
     assert seen == {tripartite.pk}  # their ministry is in the tripartite plan, not in this one
     assert workers_plan.pk not in seen
+
+
+def test_the_theory_of_change_diagram_has_a_node_per_result_and_a_line_per_link(world, tripartite):
+    from capdev.plan import charts, selectors
+
+    office = world.users["office_a"]
+    outcome = services.result_add(
+        user=office,
+        plan=tripartite,
+        data={
+            "level": "enabling_environment",
+            "kind": "outcome",
+            "statement": "Labour law revised",
+        },
+    )
+    for statement in ("Drafting committee trained", "Tripartite consultation held"):
+        output = services.result_add(
+            user=office,
+            plan=tripartite,
+            data={"level": "individual", "kind": "output", "statement": statement},
+        )
+        services.result_link(user=office, output=output, outcome=outcome)
+    spec = charts.theory_of_change(selectors.theory_of_change(tripartite))
+    links, nodes = spec["layer"][0]["data"]["values"], spec["layer"][1]["data"]["values"]
+    assert sorted(n["statement"] for n in nodes) == [
+        "Drafting committee trained",
+        "Labour law revised",
+        "Tripartite consultation held",
+    ]
+    outcome_x = next(n["x"] for n in nodes if n["statement"] == "Labour law revised")
+    assert len(links) == 2 and {link["x2"] for link in links} == {outcome_x}
+    assert 2 <= outcome_x < 3  # the enabling-environment band
