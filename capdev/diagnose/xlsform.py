@@ -651,6 +651,7 @@ def parse_xlsform(data: bytes) -> InstrumentSpec:
 
 # --- writing ----------------------------------------------------------------------------
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SURVEY_COLUMNS = (
     ["type", "name"]
     + [f"label::{LANGUAGE_COLUMNS[code]}" for code in LANGUAGES]

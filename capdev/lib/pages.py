@@ -79,3 +79,18 @@ def form_page(
             return redirect(next_url(instance))
     status = 400 if form.errors else 200
     return render(request, template, {"form": form, **context}, status=status)
+
+
+def filtered_list_page(
+    request: HttpRequest,
+    filters: forms.Form,
+    select: Callable[..., QuerySet],
+    *,
+    template: str,
+    context: dict[str, object],
+) -> HttpResponse:
+    """A list with filters whose field names are the selector's keyword arguments (filters
+    left empty are not passed), paged, with live search."""
+    chosen = {name: value for name, value in valid_filters(filters).items() if value}
+    page = paginate(request, select(request.user, **chosen))
+    return render_list(request, template, {"filters": filters, **page, **context})

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from capdev.core.history import history_of
 from capdev.core.scoping import Action as Do
-from capdev.lib.pages import apply_model_errors, form_page, paginate, render_list, valid_filters
+from capdev.lib.pages import apply_model_errors, filtered_list_page, form_page
 from capdev.plan import charts, selectors, services
 from capdev.plan.forms import ActionForm, PlanFilters, PlanForm, ResultForm
 
@@ -25,14 +25,13 @@ def _stage(context: dict[str, object]) -> dict[str, object]:
 @login_required
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    filters = PlanFilters(request.GET or None)
-    chosen = {name: value for name, value in valid_filters(filters).items() if value}
-    context = {
-        "filters": filters,
-        **paginate(request, selectors.plans_for_user(request.user, **chosen)),
-        "can_create": services.plan_create_allowed(request.user),
-    }
-    return render_list(request, "plan/plan_list.html", _stage(context))
+    return filtered_list_page(
+        request,
+        PlanFilters(request.GET or None),
+        selectors.plans_for_user,
+        template="plan/plan_list.html",
+        context=_stage({"can_create": services.plan_create_allowed(request.user)}),
+    )
 
 
 @login_required

@@ -29,7 +29,6 @@ from capdev.diagnose.models import (
 )
 from capdev.lib.translated import LANGUAGES
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XML_TYPE = "application/xml"
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 

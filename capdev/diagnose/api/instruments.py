@@ -32,7 +32,6 @@ from rest_framework.views import APIView
 from capdev.core.models import ConstituentGroup
 from capdev.diagnose import selectors, services
 from capdev.diagnose.api.common import (
-    XLSX_TYPE,
     XML_TYPE,
     TranslatedTextField,
     VersionStatusField,
@@ -44,7 +43,7 @@ from capdev.diagnose.models import (
     Item,
 )
 from capdev.diagnose.submissions import SubmissionsInvalid, import_submissions
-from capdev.diagnose.xlsform import XLSFormInvalid, export_xform, export_xlsform
+from capdev.diagnose.xlsform import XLSX_TYPE, XLSFormInvalid, export_xform, export_xlsform
 
 # --- instruments ------------------------------------------------------------------------
 

@@ -34,11 +34,11 @@ from capdev.diagnose.models import (
 from capdev.diagnose.views.common import (
     organisation_initial,
     regions,
-    registry_page,
     stage_context,
 )
 from capdev.lib.pages import (
     apply_model_errors,
+    filtered_list_page,
     form_page,
     is_htmx,
 )
@@ -56,12 +56,12 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     filters = AssessmentFilters(
         request.GET or None, regions=regions(request), instruments=_instrument_choices(request)
     )
-    return registry_page(
+    return filtered_list_page(
         request,
         filters,
         selectors.assessments_for_user,
         template="diagnose/assessment_list.html",
-        can_create=services.assessment_create_allowed(request.user),
+        context=stage_context({"can_create": services.assessment_create_allowed(request.user)}),
     )
 
 

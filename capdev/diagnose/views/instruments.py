@@ -29,10 +29,9 @@ from capdev.diagnose.models import (
 )
 from capdev.diagnose.submissions import SubmissionsInvalid, import_submissions
 from capdev.diagnose.views.common import (
-    XLSX_TYPE,
     stage_context,
 )
-from capdev.diagnose.xlsform import XLSFormInvalid, export_xform, export_xlsform
+from capdev.diagnose.xlsform import XLSX_TYPE, XLSFormInvalid, export_xform, export_xlsform
 from capdev.lib.pages import (
     form_page,
 )

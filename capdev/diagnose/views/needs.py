@@ -26,10 +26,10 @@ from capdev.diagnose.models import (
 from capdev.diagnose.views.common import (
     organisation_initial,
     regions,
-    registry_page,
     stage_context,
 )
 from capdev.lib.pages import (
+    filtered_list_page,
     form_page,
 )
 
@@ -40,12 +40,12 @@ from capdev.lib.pages import (
 @require_GET
 def need_list(request: HttpRequest) -> HttpResponse:
     filters = NeedFilters(request.GET or None, regions=regions(request))
-    return registry_page(
+    return filtered_list_page(
         request,
         filters,
         selectors.needs_for_user,
         template="diagnose/need_list.html",
-        can_create=services.need_create_allowed(request.user),
+        context=stage_context({"can_create": services.need_create_allowed(request.user)}),
     )
 
 
