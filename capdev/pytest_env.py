@@ -11,3 +11,4 @@ os.environ.setdefault(
 )
 os.environ.setdefault("CAPDEV_STATIC_MANIFEST", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("CAPDEV_TASKS", "immediate")

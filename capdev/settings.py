@@ -40,9 +40,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "capdev.core",
     "capdev.diagnose",
     "capdev.plan",
+    "capdev.deliver",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +100,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Background jobs (large imports, long reports) wait in the database for `capdev db_worker`,
+# which `capdev demo` starts beside the web server. CAPDEV_TASKS=immediate runs them inside
+# the request instead (the test suite, or a single-process install).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env_str("CAPDEV_TASKS", "database")]
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -63,7 +63,8 @@ class ScopePaths:
     `public` rows are visible to every user holding a grant (e.g. HQ departments, which cover no
     country). `writers` are the roles that may change rows of this model at all; reference
     data is changed by administrators only. `many` says a path crosses a to-many relation,
-    so results need de-duplicating.
+    so results need de-duplicating. `office_internal` rows are about the Office's own staff:
+    a constituent's grant (one organisation) reaches none of them.
     """
 
     country: str | None = None
@@ -75,6 +76,7 @@ class ScopePaths:
     administrators: frozenset[str] | None = None
     validators: frozenset[str] | None = None
     many: bool = False
+    office_internal: bool = False
 
     def roles_for(self, action: Action) -> frozenset[str] | None:
         """The roles whose grants count for `action`; None means every role (viewing)."""
@@ -128,6 +130,8 @@ def _grant_q(grant: Grant, paths: ScopePaths) -> Q | None:
     if grant.group and paths.group:
         q &= Q(**{paths.group: grant.group})
     if grant.organisation_id:
+        if paths.office_internal:
+            return None
         if paths.organisation:
             q &= Q(**{paths.organisation: grant.organisation_id})
         elif paths.country:
@@ -160,12 +164,18 @@ def scoped(
         combined = grant_q if combined is None else combined | grant_q
     # Public rows are for people the organisation has given a role: an account without any
     # grant (not yet given one, or with all taken away) sees nothing at all.
-    if action is Action.VIEW and paths.public is not None and grants:
+    if action is Action.VIEW and paths.public is not None and _reaches_public(grants, paths):
         combined = paths.public if combined is None else combined | paths.public
     if combined is None:
         return queryset.none()
     narrowed = queryset.filter(combined)
     return narrowed.distinct() if paths.many else narrowed
+
+
+def _reaches_public(grants: list[Grant], paths: ScopePaths) -> bool:
+    if paths.office_internal:
+        return any(not grant.organisation_id for grant in grants)
+    return bool(grants)
 
 
 def may_administer_some(user: AbstractBaseUser | AnonymousUser, model: type[models.Model]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pycountry
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -369,3 +371,119 @@ class Action(models.Model):
             }
         if errors:
             raise ValidationError(errors)
+
+
+# --- the strategy's own implementation plan (§13, §30–33) ---------------------------------
+
+
+class StrategyOutcome(models.Model):
+    """An outcome area of the capacity-development strategy itself."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    title = models.JSONField(_("title"), default=dict)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("strategy outcome area")
+        verbose_name_plural = _("strategy outcome areas")
+
+    def __str__(self) -> str:
+        return f"{self.code} {localized(self.title)}"
+
+
+class Deliverable(models.Model):
+    """A deliverable of the strategy, due in a phase and biennium, owned by a unit."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DELAYED = "delayed", _("Delayed")
+        DONE = "done", _("Done")
+
+    outcome = models.ForeignKey(
+        StrategyOutcome,
+        on_delete=models.PROTECT,
+        related_name="deliverables",
+        verbose_name=_("outcome area"),
+    )
+    title = models.JSONField(_("title"), default=dict)
+    phase = models.PositiveSmallIntegerField(_("phase"))
+    biennium = models.CharField(_("biennium"), max_length=7)
+    responsible_unit = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        related_name="deliverables",
+        verbose_name=_("responsible unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.NOT_STARTED
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["phase", "biennium", "outcome", "pk"]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+
+    def __str__(self) -> str:
+        return localized(self.title)
+
+    def clean(self) -> None:
+        if not re.fullmatch(r"\d{4}-\d{2}", self.biennium or ""):
+            raise ValidationError({"biennium": _("Write the biennium as 2024-25.")})
+        if self.status == self.Status.DONE and not self.evidence.strip():
+            raise ValidationError({"evidence": _("A deliverable is done on evidence.")})
+
+
+class SteeringMeeting(models.Model):
+    """A meeting of the strategy's steering committee (§32)."""
+
+    held_on = models.DateField(_("held on"), unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("steering-committee meeting")
+        verbose_name_plural = _("steering-committee meetings")
+
+    def __str__(self) -> str:
+        return str(_("Steering committee, %(date)s") % {"date": self.held_on.isoformat()})
+
+
+class SteeringDecision(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+    deliverable = models.ForeignKey(
+        Deliverable,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("deliverable"),
+    )
+    responsible_unit = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible unit"),
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=4, choices=Status, default=Status.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = _("steering-committee decision")
+        verbose_name_plural = _("steering-committee decisions")
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -11,6 +11,7 @@ from capdev.plan.models import (
     Action,
     CountryProgramme,
     CountryProgrammeOutcome,
+    Deliverable,
     FundingSource,
     PBOutcome,
     Plan,
@@ -18,6 +19,9 @@ from capdev.plan.models import (
     ResultIndicator,
     SDGGoal,
     SDGTarget,
+    SteeringDecision,
+    SteeringMeeting,
+    StrategyOutcome,
 )
 
 PUBLIC = Q(pk__isnull=False)
@@ -63,3 +67,7 @@ register(Plan, _plan_paths(""))
 for model in (Result, Action):
     register(model, _plan_paths("plan__"))
 register(ResultIndicator, _plan_paths("result__plan__"))
+
+# The strategy's implementation plan is the Office's, published to everyone holding a grant.
+for model in (StrategyOutcome, Deliverable, SteeringMeeting, SteeringDecision):
+    register(model, ScopePaths(public=PUBLIC, writers=frozenset({Role.ADMIN, Role.HQ})))

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -34,4 +37,10 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"capdev is at http://127.0.0.1:{port}/  (Ctrl+C stops it)")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        # Background jobs (large participant imports) run in a worker beside the server.
+        worker = subprocess.Popen([sys.executable, "-m", "capdev", "db_worker"])
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
