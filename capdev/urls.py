@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("diagnose/", include("capdev.diagnose.urls")),
     path("plan/", include("capdev.plan.urls")),
+    path("deliver/", include("capdev.deliver.urls")),
     path("", include("capdev.core.urls")),
 ]
