@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ from capdev.core import selectors, services
 from capdev.core.forms import ContactForm, MembershipForm, OrganisationFilterForm, OrganisationForm
 from capdev.core.history import history_of
 from capdev.core.models import Contact, Membership, Office, Organisation
-from capdev.core.scoping import Action, scoped
+from capdev.core.scoping import Action, may_administer_some, scoped
 from capdev.lib.pages import (
     apply_model_errors,
     form_page,
@@ -198,6 +199,8 @@ def _organisation_context(
         "affiliates": selectors.organisations_for_user(request.user).filter(parent=organisation),
         "can_change": selectors.organisation_allows(request.user, organisation, Action.CHANGE),
         "can_delete": selectors.organisation_allows(request.user, organisation, Action.ADMINISTER),
+        # Plans are a later stage's model: looked up by name so core does not import it.
+        "can_plan": may_administer_some(request.user, apps.get_model("plan", "Plan")),
         "membership_form": MembershipForm(),
         "contact_form": ContactForm(),
         "history": history_of(organisation),

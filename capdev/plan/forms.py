@@ -16,6 +16,7 @@ from capdev.plan.models import (
     PBOutcome,
     Plan,
     Result,
+    ResultIndicator,
     SDGTarget,
 )
 
@@ -76,8 +77,26 @@ class PlanForm(forms.ModelForm):
 class ResultForm(forms.ModelForm):
     class Meta:
         model = Result
-        fields = ["level", "kind", "statement"]
+        fields = ["level", "kind", "statement", "contributes_to"]
         widgets = {"statement": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"contributes_to": _("For an output: the outcomes it contributes to.")}
+
+    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contributes_to"].queryset = plan.results.filter(kind=Result.Kind.OUTCOME)
+        self.fields["contributes_to"].label = _("Contributes to")
+
+
+class IndicatorForm(forms.ModelForm):
+    result = forms.ModelChoiceField(queryset=Result.objects.none(), label=_("Result"))
+
+    class Meta:
+        model = ResultIndicator
+        fields = ["result", "name", "unit", "baseline", "target"]
+
+    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["result"].queryset = plan.results.all()
 
 
 class ActionForm(forms.ModelForm):
@@ -92,14 +111,18 @@ class ActionForm(forms.ModelForm):
             "budget",
             "currency",
             "funding_source",
+            "needs",
+            "results",
         ]
         widgets = {
             "start": forms.DateInput(attrs={"type": "date"}),
             "end": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: AbstractBaseUser, plan: Plan, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["needs"].queryset = plan.needs.all()
+        self.fields["results"].queryset = plan.results.all()
         # Offer only what the user sees: partners and offices are scoped like everything else.
         self.fields["responsible_organisation"].queryset = scoped(
             user, Organisation.objects.select_related("country")

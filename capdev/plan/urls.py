@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/sign/<slug:side>/", views.plan_sign, name="plan-sign"),
     path("<int:pk>/advance/", views.plan_advance, name="plan-advance"),
     path("<int:pk>/results/", views.result_add, name="result-add"),
+    path("<int:pk>/indicators/", views.indicator_add, name="indicator-add"),
     path("<int:pk>/actions/", views.action_add, name="action-add"),
 ]

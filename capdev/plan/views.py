@@ -15,7 +15,7 @@ from capdev.core.history import history_of
 from capdev.core.scoping import Action as Do
 from capdev.lib.pages import apply_model_errors, filtered_list_page, form_page
 from capdev.plan import charts, selectors, services
-from capdev.plan.forms import ActionForm, PlanFilters, PlanForm, ResultForm
+from capdev.plan.forms import ActionForm, IndicatorForm, PlanFilters, PlanForm, ResultForm
 
 
 def _stage(context: dict[str, object]) -> dict[str, object]:
@@ -78,8 +78,9 @@ def _detail_context(request: HttpRequest, plan, **forms) -> dict[str, object]:  
             "can_change": selectors.plan_allows(user, plan, Do.CHANGE),
             "can_sign_for_office": selectors.plan_allows(user, plan, Do.VALIDATE),
             "can_sign_for_constituents": services.signs_for_constituents(user, plan),
-            "result_form": forms.get("result_form") or ResultForm(),
-            "action_form": forms.get("action_form") or ActionForm(user=user),
+            "result_form": forms.get("result_form") or ResultForm(plan=plan),
+            "indicator_form": forms.get("indicator_form") or IndicatorForm(plan=plan),
+            "action_form": forms.get("action_form") or ActionForm(user=user, plan=plan),
             "history": history_of(plan),
             **selectors.planning_context(user, list(plan.organisations.all())),
         }
@@ -131,7 +132,7 @@ def _add(request: HttpRequest, pk: int, make_form, add, name: str) -> HttpRespon
     plan = selectors.plan_for_user(request.user, pk)
     if not selectors.plan_allows(request.user, plan, Do.CHANGE):
         raise PermissionDenied
-    form = make_form(request.POST)
+    form = make_form(request.POST, plan)
     if form.is_valid():
         try:
             add(plan, form.cleaned_data)
@@ -149,9 +150,23 @@ def result_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _add(
         request,
         pk,
-        ResultForm,
+        lambda data, plan: ResultForm(data, plan=plan),
         lambda plan, data: services.result_add(user=request.user, plan=plan, data=data),
         "result_form",
+    )
+
+
+@login_required
+@require_POST
+def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add(
+        request,
+        pk,
+        lambda data, plan: IndicatorForm(data, plan=plan),
+        lambda plan, data: services.indicator_add(
+            user=request.user, result=data["result"], data=data
+        ),
+        "indicator_form",
     )
 
 
@@ -161,7 +176,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _add(
         request,
         pk,
-        lambda data: ActionForm(data, user=request.user),
+        lambda data, plan: ActionForm(data, user=request.user, plan=plan),
         lambda plan, data: services.action_add(user=request.user, plan=plan, data=data),
         "action_form",
     )

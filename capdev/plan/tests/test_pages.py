@@ -130,3 +130,96 @@ def test_the_action_form_offers_only_partners_and_offices_in_scope(client, world
     assert world.organisations["UG-emp"].name in html  # office A covers Uganda too
     assert world.organisations["FR-wrk"].name not in html
     assert world.offices["b"].name not in html
+
+
+def test_the_theory_of_change_is_built_on_the_page_chained_with_indicators_and_actions(
+    client, world, need
+):
+    """An outcome, an output contributing to it, an indicator, and an action serving both the
+    need and the output — each refused when it points outside the plan."""
+    from capdev.plan import services
+
+    plan = services.plan_create(
+        user=None,
+        data={
+            "title": "P",
+            "country": world.countries["KE"],
+            "start": datetime.date(2026, 1, 1),
+            "end": datetime.date(2026, 12, 31),
+            "organisations": [world.organisations["KE-wrk"]],
+            "needs": [need],
+        },
+    )
+    other = services.plan_create(
+        user=None,
+        data={
+            "title": "Other",
+            "country": world.countries["KE"],
+            "start": datetime.date(2026, 1, 1),
+            "end": datetime.date(2026, 12, 31),
+            "organisations": [world.organisations["KE-gov"]],
+        },
+    )
+    foreign = services.result_add(
+        user=None, plan=other, data={"level": "individual", "kind": "outcome", "statement": "X"}
+    )
+    office = _client(client, world, "office_a")
+    office.post(
+        reverse("plan:result-add", args=[plan.pk]),
+        {"level": "organisational", "kind": "outcome", "statement": "Bargaining improves"},
+    )
+    outcome = plan.results.get()
+    refused = office.post(
+        reverse("plan:result-add", args=[plan.pk]),
+        {"level": "individual", "kind": "output", "statement": "S", "contributes_to": foreign.pk},
+    )
+    assert refused.status_code == 400 and plan.results.count() == 1
+    office.post(
+        reverse("plan:result-add", args=[plan.pk]),
+        {
+            "level": "individual",
+            "kind": "output",
+            "statement": "Stewards trained",
+            "contributes_to": outcome.pk,
+        },
+    )
+    output = plan.results.get(kind="output")
+    assert list(output.contributes_to.all()) == [outcome]
+
+    response = office.post(
+        reverse("plan:indicator-add", args=[plan.pk]),
+        {"result": output.pk, "name": "Stewards trained", "unit": "people", "target": "40"},
+    )
+    assert response.status_code == 302
+    assert output.indicators.get().target == 40
+    assert (
+        office.post(
+            reverse("plan:indicator-add", args=[plan.pk]),
+            {"result": foreign.pk, "name": "N", "unit": "u"},
+        ).status_code
+        == 400
+    )
+
+    response = office.post(
+        reverse("plan:action-add", args=[plan.pk]),
+        {
+            "title": "Bargaining course",
+            "responsible_office": world.offices["a"].pk,
+            "needs": [need.pk],
+            "results": [output.pk],
+        },
+    )
+    assert response.status_code == 302
+    action = plan.actions.get()
+    assert list(action.needs.all()) == [need] and list(action.results.all()) == [output]
+    page = office.get(reverse("plan:plan-detail", args=[plan.pk])).content.decode()
+    assert "Stewards trained" in page and "→ Bargaining improves" in page
+
+
+def test_the_organisation_page_offers_a_plan_from_its_needs_to_planners_only(client, world):
+    organisation = world.organisations["KE-wrk"]
+    url = reverse("organisation-detail", args=[organisation.pk])
+    plan_link = f"{reverse('plan:plan-create')}?organisation={organisation.pk}"
+    assert plan_link in _client(client, world, "office_a").get(url).content.decode()
+    client.logout()
+    assert plan_link not in _client(client, world, "evaluator").get(url).content.decode()
