@@ -19,7 +19,7 @@ from capdev.core.scoping import Action as Do
 from capdev.core.scoping import ensure_in_scope, may_administer_some, scoped, user_grants
 from capdev.core.services import _delete, _save
 from capdev.diagnose.models import Need
-from capdev.plan.models import Action, Plan, Result, ResultIndicator
+from capdev.plan.models import Action, FundingSource, Plan, Result, ResultIndicator
 
 Actor = AbstractBaseUser | None
 
@@ -184,6 +184,8 @@ def result_add(*, user: Actor, plan: Plan, data: dict[str, Any]) -> Result:
     _ensure_draft(plan)
     result = Result(plan=plan)
     _save(result, user=user, data=data, fields=RESULT_FIELDS)
+    for outcome in data.get("contributes_to", []):
+        result_link(user=user, output=result, outcome=outcome)
     return result
 
 
@@ -226,3 +228,32 @@ def action_add(*, user: Actor, plan: Plan, data: dict[str, Any]) -> Action:
     action.needs.set(needs)
     action.results.set(results)
     return action
+
+
+# --- funding sources (§25) --------------------------------------------------------------
+
+FUNDING_SOURCE_FIELDS = ("name", "kind", "earmarking", "donor")
+
+
+def funding_source_create_allowed(user: Actor) -> bool:
+    return user is None or may_administer_some(user, FundingSource)
+
+
+@transaction.atomic
+def funding_source_create(*, user: Actor, data: dict[str, Any]) -> FundingSource:
+    """A funding source (reference data, recorded by HQ and administrators)."""
+    if not funding_source_create_allowed(user):
+        raise PermissionDenied(_("Your role does not record funding sources."))
+    source = FundingSource()
+    _save(source, user=user, data=data, fields=FUNDING_SOURCE_FIELDS)
+    _check(user, source, Do.ADMINISTER)
+    return source
+
+
+@transaction.atomic
+def funding_source_update(
+    *, user: Actor, source: FundingSource, data: dict[str, Any]
+) -> FundingSource:
+    _check(user, source, Do.CHANGE)
+    _save(source, user=user, data=data, fields=FUNDING_SOURCE_FIELDS)
+    return source
