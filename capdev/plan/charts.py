@@ -22,7 +22,9 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_LENGTH else f"{text[: LABEL_LENGTH - 1]}…"
 
 
-def theory_of_change(levels: list[LevelOfChange]) -> dict[str, Any]:
+def theory_of_change(levels: list[LevelOfChange]) -> dict[str, Any] | None:
+    """The diagram's spec, or None while the plan has no results (nothing to draw: an empty
+    legend would make Vega draw a path of infinite length)."""
     nodes: list[dict[str, Any]] = []
     where: dict[int, tuple[float, float]] = {}
     for band, level in enumerate(levels):
@@ -41,6 +43,8 @@ def theory_of_change(levels: list[LevelOfChange]) -> dict[str, Any]:
                         "level": str(level.level.label),
                     }
                 )
+    if not nodes:
+        return None
     links = [
         {"x": where[output.pk][0], "y": 0.0, "x2": where[target.pk][0], "y2": 1.0}
         for level in levels

@@ -217,3 +217,9 @@ def test_the_theory_of_change_diagram_has_a_node_per_result_and_a_line_per_link(
     outcome_x = next(n["x"] for n in nodes if n["statement"] == "Labour law revised")
     assert len(links) == 2 and {link["x2"] for link in links} == {outcome_x}
     assert 2 <= outcome_x < 3  # the enabling-environment band
+
+
+def test_a_plan_without_results_has_no_diagram_to_draw(world, tripartite):
+    from capdev.plan import charts, selectors
+
+    assert charts.theory_of_change(selectors.theory_of_change(tripartite)) is None
