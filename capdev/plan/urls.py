@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from capdev.plan import views
+from capdev.plan import views, views_strategy
 
 app_name = "plan"
 
@@ -15,4 +15,22 @@ urlpatterns = [
     path("<int:pk>/results/", views.result_add, name="result-add"),
     path("<int:pk>/indicators/", views.indicator_add, name="indicator-add"),
     path("<int:pk>/actions/", views.action_add, name="action-add"),
+    # the strategy's own implementation plan (§13, §30–33)
+    path("strategy/", views_strategy.strategy_plan, name="strategy-plan"),
+    path(
+        "strategy/deliverables/<int:pk>/",
+        views_strategy.deliverable_detail,
+        name="strategy-deliverable",
+    ),
+    path(
+        "strategy/deliverables/<int:pk>/edit/",
+        views_strategy.deliverable_edit,
+        name="strategy-deliverable-edit",
+    ),
+    path("strategy/meetings/", views_strategy.steering_meetings, name="strategy-meetings"),
+    path(
+        "strategy/meetings/new/",
+        views_strategy.steering_meeting_create,
+        name="strategy-meeting-create",
+    ),
 ]
