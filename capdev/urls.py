@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from capdev.core.urls import api_urlpatterns
 from capdev.core.views import healthz
+from capdev.deliver.api_urls import api_urlpatterns as deliver_api_urlpatterns
 from capdev.diagnose.api_urls import api_urlpatterns as diagnose_api_urlpatterns
+from capdev.plan.api_urls import api_urlpatterns as plan_api_urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,6 +16,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include(api_urlpatterns)),
     path("api/", include(diagnose_api_urlpatterns)),
+    path("api/", include(plan_api_urlpatterns)),
+    path("api/", include(deliver_api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("diagnose/", include("capdev.diagnose.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
@@ -13,7 +14,7 @@ from capdev.core.models import Organisation
 from capdev.core.scoping import Action, scoped
 from capdev.diagnose.models import Assessment, Level, Need
 from capdev.lib.translated import LANGUAGES
-from capdev.plan.models import PBOutcome, Plan, Result, SDGTarget
+from capdev.plan.models import FundingSource, PBOutcome, Plan, Result, SDGTarget
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -106,9 +107,12 @@ def theory_of_change(plan: Plan) -> list[LevelOfChange]:
 
 def planning_context(user: User, organisations: list[Organisation]) -> dict[str, object]:
     """What the feedback loop (§5) shows while planning: the organisations' assessments and
-    open needs (past activities and lessons join as those stages are built)."""
+    open needs; the page loads past activities from the deliver stage (lessons join
+    when the learn stage is built)."""
     ids = [o.pk for o in organisations]
     return {
+        # Past activities come from the deliver stage, which the page loads by this query.
+        "loop_organisations": urlencode([("organisation", pk) for pk in ids]),
         "assessments": scoped(
             user,
             Assessment.objects.filter(organisation_id__in=ids)
@@ -119,3 +123,21 @@ def planning_context(user: User, organisations: list[Organisation]) -> dict[str,
             user, Need.objects.filter(organisation_id__in=ids, status=Need.Status.OPEN)
         ).select_related("organisation"),
     }
+
+
+def funding_sources_for_user(
+    user: User, *, q: str = "", kind: str = "", earmarking: str = ""
+) -> QuerySet[FundingSource]:
+    """Funding sources (reference data every grant reads); `q`: words of the name or donor."""
+    sources = scoped(user, FundingSource.objects.select_related("donor"))
+    for word in q.split():
+        sources = sources.filter(Q(name__icontains=word) | Q(donor__name__icontains=word))
+    lookups = {"kind": kind, "earmarking": earmarking}
+    return sources.filter(**{key: value for key, value in lookups.items() if value})
+
+
+def funding_source_for_user(user: User, pk: int) -> FundingSource:
+    try:
+        return funding_sources_for_user(user).get(pk=pk)
+    except FundingSource.DoesNotExist:
+        raise Http404 from None

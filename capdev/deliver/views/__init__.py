@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 
-def stage_context(context: dict[str, object]) -> dict[str, object]:
+
+def stage_context(context: Mapping[str, object]) -> dict[str, object]:
     return {"stage": "deliver", **context}
