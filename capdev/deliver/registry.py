@@ -272,22 +272,6 @@ def funding_mix(
     return FundingMix(plans=plans, activities=spent, currencies=currencies)
 
 
-def funding_sources_for_user(user: User, *, q: str = "", kind: str = "") -> QuerySet:
-    sources = scoped(user, FundingSource.objects.select_related("donor", "donor__country"))
-    if q:
-        sources = sources.filter(Q(name__icontains=q) | Q(donor__name__icontains=q))
-    if kind:
-        sources = sources.filter(kind=kind)
-    return sources.order_by("name")
-
-
-def funding_source_for_user(user: User, pk: int) -> FundingSource:
-    try:
-        return funding_sources_for_user(user).get(pk=pk)
-    except FundingSource.DoesNotExist:
-        raise Http404 from None
-
-
 # --- the staff curriculum (§22) ------------------------------------------------------------
 
 

@@ -129,7 +129,7 @@ def funding_sources_for_user(
     user: User, *, q: str = "", kind: str = "", earmarking: str = ""
 ) -> QuerySet[FundingSource]:
     """Funding sources (reference data every grant reads); `q`: words of the name or donor."""
-    sources = scoped(user, FundingSource.objects.select_related("donor"))
+    sources = scoped(user, FundingSource.objects.select_related("donor", "donor__country"))
     for word in q.split():
         sources = sources.filter(Q(name__icontains=word) | Q(donor__name__icontains=word))
     lookups = {"kind": kind, "earmarking": earmarking}

@@ -25,7 +25,8 @@ from capdev.core.scoping import scoped
 from capdev.deliver import registry
 from capdev.deliver.models import Sex, StaffCompletion, StaffCourse
 from capdev.lib.pages import filtered_list_page, form_page, paginate, render_list, valid_filters
-from capdev.plan import funding
+from capdev.plan import selectors as plan_selectors
+from capdev.plan import services as plan_services
 from capdev.plan.models import FundingSource
 
 SHARED_SEX_COUNTS = "deliver/includes/sex_counts.html"
@@ -155,8 +156,8 @@ def funding_overview(request: HttpRequest) -> HttpResponse:
         "mix": mix,
         "totals": mix.totals(),
         "chart": registry.funding_mix_chart(mix) if mix.currencies else None,
-        "sources": registry.funding_sources_for_user(user),
-        "can_create": funding.funding_source_create_allowed(user),
+        "sources": plan_selectors.funding_sources_for_user(user).order_by("name"),
+        "can_create": plan_services.funding_source_create_allowed(user),
     }
     return render_list(request, "deliver/funding.html", _stage(context))
 
@@ -170,15 +171,15 @@ def _save_source(request: HttpRequest, source: FundingSource | None) -> HttpResp
 
     def save(data: dict) -> FundingSource:
         if source is None:
-            return funding.funding_source_create(user=request.user, data=data)
-        return funding.funding_source_update(user=request.user, source=source, data=data)
+            return plan_services.funding_source_create(user=request.user, data=data)
+        return plan_services.funding_source_update(user=request.user, source=source, data=data)
 
     return form_page(
         request,
         form,
         save,
         saved=_("Funding source saved."),
-        refused=_("Your role does not keep funding sources."),
+        refused=_("Your role does not record funding sources."),
         next_url=lambda saved: reverse("deliver:funding"),
         template="deliver/funding_source_form.html",
         context=_stage({"source": source, "history": history_of(source) if source else []}),
@@ -188,7 +189,7 @@ def _save_source(request: HttpRequest, source: FundingSource | None) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def funding_source_create(request: HttpRequest) -> HttpResponse:
-    if not funding.funding_source_create_allowed(request.user):
+    if not plan_services.funding_source_create_allowed(request.user):
         raise PermissionDenied
     return _save_source(request, None)
 
@@ -196,7 +197,7 @@ def funding_source_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def funding_source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    source = registry.funding_source_for_user(request.user, pk)  # 404 outside scope
+    source = plan_selectors.funding_source_for_user(request.user, pk)  # 404 outside scope
     if not scoped(request.user, FundingSource.objects.filter(pk=pk), Do.CHANGE).exists():
         raise PermissionDenied
     return _save_source(request, source)
