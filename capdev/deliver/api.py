@@ -42,11 +42,11 @@ from capdev.diagnose.api.common import (
     enum_field,
     query_filters,
 )
+from capdev.plan import selectors as plan_selectors
 from capdev.plan.api import (
     CountryField,
     DriverField,
     FundingKindField,
-    SexCountsOutput,
     funding_source_field,
     in_scope,
     office_field,
@@ -61,15 +61,24 @@ TargetGroupField = enum_field(TargetGroup, "TargetGroupEnum")
 ApplicationField = enum_field(Participation.Application, "SkillApplicationEnum")
 
 
+class SexCountsOutput(serializers.Serializer):
+    """Participants by sex (capdev.deliver.selectors.SexCounts)."""
+
+    female = serializers.IntegerField()
+    male = serializers.IntegerField()
+    other = serializers.IntegerField()
+    total = serializers.IntegerField()
+    female_share = serializers.FloatField(allow_null=True, help_text="0–1; null with no one")
+
+
+class ProgressOutput(serializers.Serializer):
+    actions = serializers.IntegerField()
+    delivered = serializers.IntegerField(help_text="actions with an activity held")
+    share = serializers.FloatField(allow_null=True, help_text="0–1; null with no action")
+
+
 def _sex_counts(female: int, male: int, other: int) -> dict[str, Any]:
-    total = female + male + other
-    return {
-        "female": female,
-        "male": male,
-        "other": other,
-        "total": total,
-        "female_share": female / total if total else None,
-    }
+    return SexCountsOutput(selectors.SexCounts(female, male, other)).data
 
 
 # --- activities -------------------------------------------------------------------------
@@ -657,3 +666,39 @@ class PartnerDetail(APIView):
     @extend_schema(responses={200: PartnerOutput})
     def get(self, request: Request, pk: int) -> Response:
         return Response(PartnerOutput(registry.partner_for_user(request.user, pk)).data)
+
+
+# --- a plan's delivery --------------------------------------------------------------------
+
+
+class ActionDeliveryOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="action.pk")
+    title = serializers.CharField(source="action.title")
+    delivered = serializers.BooleanField(help_text="one of its activities has been held")
+    activities = serializers.SerializerMethodField(help_text="the activities the caller sees")
+
+    def get_activities(self, delivery: selectors.ActionDelivery) -> list[int]:
+        return [activity.pk for activity in delivery.activities]
+
+
+class PlanDeliveryOutput(serializers.Serializer):
+    progress = ProgressOutput()
+    actions = ActionDeliveryOutput(many=True)
+    participants = SexCountsOutput(
+        help_text="participants the caller sees of the activities delivering the plan"
+    )
+
+
+class PlanDelivery(APIView):
+    @extend_schema(
+        summary="How far a plan is delivered",
+        description=(
+            "Actions delivered (one of their activities held), each action's activities, and "
+            "the participants by sex that the caller sees (a focal point: their own "
+            "organisation's people). 404 outside the caller's scope."
+        ),
+        responses={200: PlanDeliveryOutput},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        plan = plan_selectors.plan_for_user(request.user, pk)
+        return Response(PlanDeliveryOutput(selectors.plan_delivery(request.user, plan)).data)

@@ -5,6 +5,7 @@ from django.urls import path
 from capdev.deliver import api
 
 api_urlpatterns = [
+    path("plans/<int:pk>/delivery/", api.PlanDelivery.as_view(), name="api-plan-delivery"),
     path("activities/", api.ActivityList.as_view(), name="api-activity-list"),
     path("activities/<int:pk>/", api.ActivityDetail.as_view(), name="api-activity-detail"),
     path(

@@ -6,8 +6,8 @@ a selector (reads, scoped) or a service (writes, which check scope inside their 
 and serialises the answer. Outside the caller's scope a plan is 404; a write the caller's
 role does not allow is 403; a rule of the plan broken is a 400 keyed by field.
 
-The plan's detail shows how far its delivery has come (actions delivered, participants by
-sex), which the deliver stage knows: that one read is imported from the floor above.
+How far a plan's delivery has come is the deliver stage's to say, at
+/api/plans/{id}/delivery/ (capdev/deliver/api.py): this floor does not import the one above.
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ from rest_framework.views import APIView
 from capdev.core import selectors as core_selectors
 from capdev.core.models import Country, Office, Organisation
 from capdev.core.scoping import scoped
-from capdev.deliver.models import Activity
-from capdev.deliver.selectors import participations_for_user, plan_progress, sex_counts
 from capdev.diagnose import selectors as diagnose_selectors
 from capdev.diagnose.api.common import (
     NON_FIELD,
@@ -130,16 +128,6 @@ def funding_source_field(**kwargs: Any) -> ScopedRelatedField:
     )
 
 
-class SexCountsOutput(serializers.Serializer):
-    """Participants by sex (capdev.deliver.selectors.SexCounts)."""
-
-    female = serializers.IntegerField()
-    male = serializers.IntegerField()
-    other = serializers.IntegerField()
-    total = serializers.IntegerField()
-    female_share = serializers.FloatField(allow_null=True, help_text="0–1; null with no one")
-
-
 # --- plans ------------------------------------------------------------------------------
 
 
@@ -230,20 +218,12 @@ class ActionOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressOutput(serializers.Serializer):
-    actions = serializers.IntegerField()
-    delivered = serializers.IntegerField(help_text="actions with an activity held")
-    share = serializers.FloatField(allow_null=True, help_text="0–1; null with no action")
-
-
 class PlanDetailOutput(PlanOutput):
     sdg_targets = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text="SDG target codes, e.g. 8.5"
     )
     results = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
-    progress = serializers.SerializerMethodField()
-    participants = serializers.SerializerMethodField()
 
     class Meta(PlanOutput.Meta):
         fields = [
@@ -258,8 +238,6 @@ class PlanDetailOutput(PlanOutput):
             "office_signed_by",
             "results",
             "actions",
-            "progress",
-            "participants",
         ]
         read_only_fields = fields
 
@@ -274,18 +252,6 @@ class PlanDetailOutput(PlanOutput):
             "responsible_organisation", "responsible_office", "funding_source"
         ).prefetch_related("needs", "results")
         return ActionOutput(actions, many=True).data
-
-    @extend_schema_field(ProgressOutput)
-    def get_progress(self, plan: Plan) -> dict[str, Any]:
-        return ProgressOutput(plan_progress(plan)).data
-
-    @extend_schema_field(SexCountsOutput)
-    def get_participants(self, plan: Plan) -> dict[str, Any]:
-        """The participants the caller sees of the activities delivering the plan's actions
-        (a focal point counts their own organisation's people, as on the pages)."""
-        delivering = Activity.objects.filter(actions__plan=plan).values("pk")
-        seen = participations_for_user(self.context["user"]).filter(activity__in=delivering)
-        return SexCountsOutput(sex_counts(seen)).data
 
 
 def _plan_detail(user: Any, pk: int) -> dict[str, Any]:
@@ -387,7 +353,7 @@ class PlanList(generics.ListAPIView):
 class PlanDetail(APIView):
     @extend_schema(responses={200: PlanDetailOutput})
     def get(self, request: Request, pk: int) -> Response:
-        """The plan with its theory of change, actions, progress and participants by sex."""
+        """The plan with its theory of change and actions."""
         return Response(_plan_detail(request.user, pk))
 
     @extend_schema(request=PlanInput, responses={200: PlanDetailOutput})

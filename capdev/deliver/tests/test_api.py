@@ -615,3 +615,50 @@ def test_the_schema_documents_every_plan_and_deliver_endpoint_without_warnings(t
     ):
         assert f"\n  {path}\n" in schema, path
     assert "PlanStatusEnum" in schema and "ActivityStatusEnum" in schema
+
+
+# --- a plan's delivery -------------------------------------------------------------------
+
+
+def test_a_plans_delivery_counts_actions_delivered_and_the_participants_the_caller_sees(api, world):
+    plan = plans.plan_create(
+        user=None,
+        data={
+            "title": "Kenya plan",
+            "country": world.countries["KE"],
+            "start": DAY,
+            "end": DAY + datetime.timedelta(days=365),
+            "organisations": [world.organisations["KE-gov"], world.organisations["KE-wrk"]],
+        },
+    )
+    office = world.offices["a"]
+    course, later = (
+        plans.action_add(user=None, plan=plan, data={"title": t, "responsible_office": office})
+        for t in ("Inspection course", "Coaching")
+    )
+    plans.plan_sign(user=None, plan=plan, side="constituents")
+    plans.plan_sign(user=None, plan=plan, side="office")
+    held = activity(world, "Inspection course", actions=[course])
+    attend(world, held, "Amina Said", "female", "KE-gov", attendance=100)
+    attend(world, held, "Brian Otieno", "male", "KE-wrk", attendance=100)
+    services.record_delivery(held, None)
+
+    url = f"/api/plans/{plan.pk}/delivery/"
+    body = api("office_a").get(url).json()
+    assert body["progress"] == {"actions": 2, "delivered": 1, "share": 0.5}
+    assert {a["title"]: (a["delivered"], a["activities"]) for a in body["actions"]} == {
+        "Inspection course": (True, [held.pk]),
+        "Coaching": (False, []),
+    }
+    assert body["participants"] == {
+        "female": 1,
+        "male": 1,
+        "other": 0,
+        "total": 2,
+        "female_share": 0.5,
+    }
+    # The ministry's focal point counts their own organisation's people only.
+    focal = api("focal").get(url).json()
+    assert focal["participants"]["total"] == 1 and focal["participants"]["female"] == 1
+    assert api("office_b").get(url).status_code == 404
+    assert later.activities.count() == 0
