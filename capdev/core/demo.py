@@ -83,6 +83,9 @@ class SeedResult:
     assessments: int
     needs: int
     users: list[tuple[str, str, str]]  # user name, role, scope
+    plans: int = 0
+    activities: int = 0
+    participants: int = 0
 
 
 class DatabaseNotEmpty(Exception):
@@ -344,10 +347,14 @@ def database_is_empty() -> bool:
 def reset() -> None:
     """Remove every organisation, office, grant and non-superuser account, and their history."""
     # Imported here: the demo dataset is the one place where core calls the floors above.
+    from capdev.deliver import demo as deliver_demo
     from capdev.diagnose import demo as diagnose_demo
+    from capdev.plan import demo as plan_demo
 
     User = get_user_model()
     with transaction.atomic():
+        deliver_demo.reset()  # activities link plan actions and protect offices and partners
+        plan_demo.reset()  # plans protect offices and needs, funding sources their donors
         diagnose_demo.reset()  # assessments and needs protect their organisations
         for model in (Grant, Contact, Membership, Organisation, Office, DemoDataset):
             model.objects.all().delete()
@@ -363,7 +370,9 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
     if not database_is_empty():
         raise DatabaseNotEmpty("The database already holds organisations or offices; use --reset.")
     # Imported here: the demo dataset is the one place where core calls the floors above.
+    from capdev.deliver import demo as deliver_demo
     from capdev.diagnose import demo as diagnose_demo
+    from capdev.plan import demo as plan_demo
 
     rng = random.Random(SEED)
     regions = {r.code: r for r in Region.objects.all()}
@@ -373,11 +382,18 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
     _link_and_figures(rng, organisations)
     users = _demo_users(offices, organisations) if with_users else []
     diagnosed = diagnose_demo.seed(rng=rng, organisations=organisations, offices=offices)
+    planned = plan_demo.seed(rng=rng, organisations=organisations, offices=offices)
+    delivered = deliver_demo.seed(
+        rng=rng, organisations=organisations, offices=offices, planned=planned
+    )
     DemoDataset.objects.create(scale=scale)
     return SeedResult(
         organisations=len(organisations),
         offices=len(offices),
         assessments=diagnosed.assessments,
-        needs=diagnosed.needs,
+        needs=diagnosed.needs + planned.needs_added,
         users=users,
+        plans=len(planned.plans),
+        activities=delivered.activities,
+        participants=delivered.participants,
     )

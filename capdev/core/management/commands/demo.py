@@ -33,6 +33,10 @@ class Command(BaseCommand):
                 f"{result.assessments} assessments and {result.needs} needs "
                 "(synthetic demo data)."
             )
+            self.stdout.write(
+                f"Plans and delivery: {result.plans} plans, {result.activities} activities with "
+                f"{result.participants} participants."
+            )
         print_logins(self.stdout, demo.demo_logins())
         if no_serve:
             return

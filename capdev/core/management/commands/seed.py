@@ -41,6 +41,10 @@ class Command(BaseCommand):
             f"{result.assessments} assessments and {result.needs} needs "
             f"(scale {scale}, synthetic demo data)."
         )
+        self.stdout.write(
+            f"Plans and delivery: {result.plans} plans, {result.activities} activities with "
+            f"{result.participants} participants."
+        )
         print_logins(self.stdout, result.users)
 
 
