@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from django.apps import apps
@@ -26,7 +25,7 @@ from capdev.core.models import Contact, Membership, Office, Organisation
 from capdev.core.scoping import Action, may_administer_some, scoped
 from capdev.lib.pages import (
     apply_model_errors,
-    form_page,
+    create_or_edit_page,
     is_htmx,
     paginate,
     render_list,
@@ -209,20 +208,15 @@ def _organisation_context(
 
 
 def _save_organisation(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
-    # The form validates on a copy: a refused edit must not show unsaved values as the saved
-    # organisation's (its name in the page heading, say).
-    instance = copy.copy(organisation) if organisation else None
-    form = OrganisationForm(request.POST or None, instance=instance, user=request.user)
-
-    def save(data: dict) -> Organisation:
-        if organisation is None:
-            return services.organisation_create(user=request.user, data=data)
-        return services.organisation_update(user=request.user, organisation=organisation, data=data)
-
-    return form_page(
+    return create_or_edit_page(
         request,
-        form,
-        save,
+        organisation,
+        OrganisationForm,
+        form_kwargs={"user": request.user},
+        create=lambda data: services.organisation_create(user=request.user, data=data),
+        update=lambda organisation, data: services.organisation_update(
+            user=request.user, organisation=organisation, data=data
+        ),
         saved=_("Organisation saved."),
         refused=_("You may only keep organisations inside your own scope."),
         next_url=lambda saved: reverse("organisation-detail", args=[saved.pk]),

@@ -6,7 +6,7 @@ from capdev.deliver.views import activities, imports, participants
 
 urlpatterns = [
     path("", activities.activity_list, name="activity-list"),
-    path("new/", activities.activity_create, name="activity-create"),
+    path("activities/new/", activities.activity_create, name="activity-create"),
     path("activities/<int:pk>/", activities.activity_detail, name="activity-detail"),
     path("activities/<int:pk>/edit/", activities.activity_edit, name="activity-edit"),
     path("activities/<int:pk>/delete/", activities.activity_delete, name="activity-delete"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -79,6 +80,33 @@ def form_page(
             return redirect(next_url(instance))
     status = 400 if form.errors else 200
     return render(request, template, {"form": form, **context}, status=status)
+
+
+def create_or_edit_page(
+    request: HttpRequest,
+    instance: Model | None,
+    form_class: type[forms.ModelForm],
+    *,
+    create: Callable[[dict[str, Any]], Model],
+    update: Callable[[Any, dict[str, Any]], Model],
+    form_kwargs: dict[str, Any] | None = None,
+    **page: Any,
+) -> HttpResponse:
+    """form_page for a row created (`instance` None) or edited through a service.
+
+    The form validates a copy of the instance: a refused edit must not show unsaved values
+    as the saved row's (its name in the page heading, say).
+    """
+    form = form_class(
+        request.POST or None,
+        instance=copy.copy(instance) if instance is not None else None,
+        **(form_kwargs or {}),
+    )
+
+    def save(data: dict[str, Any]) -> Model:
+        return create(data) if instance is None else update(instance, data)
+
+    return form_page(request, form, save, **page)
 
 
 def filtered_list_page(

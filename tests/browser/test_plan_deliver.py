@@ -158,7 +158,7 @@ def test_from_open_needs_to_a_delivered_plan_with_500_participants(
     assert {n.status for n in Need.objects.all()} == {Need.Status.PLANNED}
 
     # An activity delivering the action.
-    visit.goto("/deliver/new/")
+    visit.goto("/deliver/activities/new/")
     page.fill("#id_title", "Risk-based inspection course, Nairobi")
     page.select_option("#id_kind", value="course")
     page.fill("#id_start", "2026-03-02")

@@ -3,8 +3,6 @@ create/edit form, deletion; and the delivery partials the plan pages load (§5).
 
 from __future__ import annotations
 
-import copy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +20,13 @@ from capdev.deliver import selectors, services
 from capdev.deliver.forms import ActivityFilters, ActivityForm, ParticipantSearch
 from capdev.deliver.models import Activity, ParticipantImport, TargetGroup
 from capdev.deliver.views import stage_context
-from capdev.lib.pages import filtered_list_page, form_page, is_htmx, paginate, valid_filters
+from capdev.lib.pages import (
+    create_or_edit_page,
+    filtered_list_page,
+    is_htmx,
+    paginate,
+    valid_filters,
+)
 from capdev.plan import selectors as plan_selectors
 from capdev.plan.models import CrossCuttingDriver
 
@@ -51,22 +55,15 @@ def _save_activity(request: HttpRequest, activity: Activity | None) -> HttpRespo
     initial = {}
     if activity is None and request.GET.get("action", "").isdigit():
         initial["actions"] = [int(request.GET["action"])]  # "deliver this action" from a plan
-    form = ActivityForm(
-        request.POST or None,
-        instance=copy.copy(activity) if activity else None,
-        initial=initial,
-        user=request.user,
-    )
-
-    def save(data: dict) -> Activity:
-        if activity is None:
-            return services.activity_create(user=request.user, data=data)
-        return services.activity_update(user=request.user, activity=activity, data=data)
-
-    return form_page(
+    return create_or_edit_page(
         request,
-        form,
-        save,
+        activity,
+        ActivityForm,
+        form_kwargs={"initial": initial, "user": request.user},
+        create=lambda data: services.activity_create(user=request.user, data=data),
+        update=lambda activity, data: services.activity_update(
+            user=request.user, activity=activity, data=data
+        ),
         saved=_("Activity saved."),
         refused=_("You may only organise activities inside your own scope."),
         next_url=lambda saved: reverse("deliver:activity-detail", args=[saved.pk]),

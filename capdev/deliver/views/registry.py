@@ -3,8 +3,6 @@ staff curriculum (§22). Parse, call a selector or service, render."""
 
 from __future__ import annotations
 
-import copy
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,7 +22,14 @@ from capdev.core.scoping import Action as Do
 from capdev.core.scoping import scoped
 from capdev.deliver import registry
 from capdev.deliver.models import Sex, StaffCompletion, StaffCourse
-from capdev.lib.pages import filtered_list_page, form_page, paginate, render_list, valid_filters
+from capdev.lib.pages import (
+    create_or_edit_page,
+    filtered_list_page,
+    form_page,
+    paginate,
+    render_list,
+    valid_filters,
+)
 from capdev.plan import selectors as plan_selectors
 from capdev.plan import services as plan_services
 from capdev.plan.models import FundingSource
@@ -163,21 +168,15 @@ def funding_overview(request: HttpRequest) -> HttpResponse:
 
 
 def _save_source(request: HttpRequest, source: FundingSource | None) -> HttpResponse:
-    form = FundingSourceForm(
-        request.POST or None,
-        instance=copy.copy(source) if source else None,
-        user=request.user,
-    )
-
-    def save(data: dict) -> FundingSource:
-        if source is None:
-            return plan_services.funding_source_create(user=request.user, data=data)
-        return plan_services.funding_source_update(user=request.user, source=source, data=data)
-
-    return form_page(
+    return create_or_edit_page(
         request,
-        form,
-        save,
+        source,
+        FundingSourceForm,
+        form_kwargs={"user": request.user},
+        create=lambda data: plan_services.funding_source_create(user=request.user, data=data),
+        update=lambda source, data: plan_services.funding_source_update(
+            user=request.user, source=source, data=data
+        ),
         saved=_("Funding source saved."),
         refused=_("Your role does not record funding sources."),
         next_url=lambda saved: reverse("deliver:funding"),

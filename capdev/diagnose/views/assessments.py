@@ -3,8 +3,6 @@ the workflow, and marking priority needs."""
 
 from __future__ import annotations
 
-import copy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,8 +36,8 @@ from capdev.diagnose.views.common import (
 )
 from capdev.lib.pages import (
     apply_model_errors,
+    create_or_edit_page,
     filtered_list_page,
-    form_page,
     is_htmx,
 )
 
@@ -66,22 +64,18 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _save_assessment(request: HttpRequest, assessment: Assessment | None) -> HttpResponse:
-    form = AssessmentForm(
-        request.POST or None,
-        instance=copy.copy(assessment) if assessment else None,
-        initial={} if assessment else organisation_initial(request),
-        user=request.user,
-    )
-
-    def save(data: dict) -> Assessment:
-        if assessment is None:
-            return services.assessment_create(user=request.user, data=data)
-        return services.assessment_update(user=request.user, assessment=assessment, data=data)
-
-    return form_page(
+    return create_or_edit_page(
         request,
-        form,
-        save,
+        assessment,
+        AssessmentForm,
+        form_kwargs={
+            "initial": {} if assessment else organisation_initial(request),
+            "user": request.user,
+        },
+        create=lambda data: services.assessment_create(user=request.user, data=data),
+        update=lambda assessment, data: services.assessment_update(
+            user=request.user, assessment=assessment, data=data
+        ),
         saved=_("Assessment saved."),
         refused=_("You may only assess organisations inside your own scope."),
         next_url=lambda saved: reverse("diagnose:assessment-score", args=[saved.pk]),

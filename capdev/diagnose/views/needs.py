@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,8 +27,8 @@ from capdev.diagnose.views.common import (
     stage_context,
 )
 from capdev.lib.pages import (
+    create_or_edit_page,
     filtered_list_page,
-    form_page,
 )
 
 # --- needs ------------------------------------------------------------------------------
@@ -50,22 +48,16 @@ def need_list(request: HttpRequest) -> HttpResponse:
 
 
 def _save_need(request: HttpRequest, need: Need | None) -> HttpResponse:
-    form = NeedForm(
-        request.POST or None,
-        instance=copy.copy(need) if need else None,
-        initial={} if need else organisation_initial(request),
-        user=request.user,
-    )
-
-    def save(data: dict) -> Need:
-        if need is None:
-            return services.need_create(user=request.user, data=data)
-        return services.need_update(user=request.user, need=need, data=data)
-
-    return form_page(
+    return create_or_edit_page(
         request,
-        form,
-        save,
+        need,
+        NeedForm,
+        form_kwargs={
+            "initial": {} if need else organisation_initial(request),
+            "user": request.user,
+        },
+        create=lambda data: services.need_create(user=request.user, data=data),
+        update=lambda need, data: services.need_update(user=request.user, need=need, data=data),
         saved=_("Need saved."),
         refused=_("You may only record needs inside your own scope."),
         next_url=lambda saved: reverse("diagnose:need-detail", args=[saved.pk]),
