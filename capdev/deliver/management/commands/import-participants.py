@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,9 +10,7 @@ from capdev.deliver.participants_import import (
     ParticipantsInvalid,
     import_participants,
 )
-
-# The text progress bar of `capdev import-submissions` (a module name with a hyphen).
-ProgressBar = import_module("capdev.diagnose.management.commands.import-submissions").ProgressBar
+from capdev.lib.progress import ProgressBar
 
 
 class Command(BaseCommand):
