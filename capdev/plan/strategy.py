@@ -212,6 +212,13 @@ def steering_meeting_create(
     return meeting
 
 
+def decision_for_user(user: User, pk: int) -> SteeringDecision:
+    try:
+        return scoped(user, SteeringDecision.objects.all()).get(pk=pk)
+    except SteeringDecision.DoesNotExist:
+        raise Http404 from None
+
+
 @transaction.atomic
 def steering_decision_update(
     *, user: Actor, decision: SteeringDecision, data: dict[str, Any]

@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path("strategy/meetings/", views_strategy.steering_meetings, name="strategy-meetings"),
     path(
+        "strategy/decisions/<int:pk>/status/",
+        views_strategy.steering_decision_status,
+        name="strategy-decision-status",
+    ),
+    path(
         "strategy/meetings/new/",
         views_strategy.steering_meeting_create,
         name="strategy-meeting-create",

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from capdev.core.history import history_of
 from capdev.core.models import Office
@@ -196,3 +196,19 @@ def steering_meeting_create(request: HttpRequest) -> HttpResponse:
     status = 400 if data is not None else 200
     context = {"form": form, "decisions": decisions}
     return render(request, "plan/strategy_meeting_form.html", _stage(context), status=status)
+
+
+@login_required
+@require_POST
+def steering_decision_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a decision done, or open again (administrators and HQ)."""
+    decision = strategy.decision_for_user(request.user, pk)
+    status = request.POST.get("status", "")
+    if status not in SteeringDecision.Status.values:
+        messages.error(request, _("Choose open or done."))
+    else:
+        strategy.steering_decision_update(
+            user=request.user, decision=decision, data={"status": status}
+        )
+        messages.success(request, _("Decision updated."))
+    return redirect(f"{reverse('plan:strategy-meetings')}#meeting-{decision.meeting_id}")

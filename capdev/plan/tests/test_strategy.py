@@ -258,3 +258,24 @@ def test_a_live_filter_renders_only_the_results(client, world, plan, name):
     response = _as(client, world, "hq").get(reverse(name), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "<h1>" not in html and "/plan/strategy/deliverables/" in html
+
+
+def test_hq_marks_a_decision_done_and_others_may_not(client, world, plan):
+    decision = SteeringDecision.objects.get()
+    url = reverse("plan:strategy-decision-status", args=[decision.pk])
+    for name in ("office_a", "focal"):
+        assert _as(client, world, name).post(url, {"status": "done"}).status_code == 403
+    decision.refresh_from_db()
+    assert decision.status == SteeringDecision.Status.OPEN
+    hq = _as(client, world, "hq")
+    assert "Mark done" in hq.get(reverse("plan:strategy-meetings")).content.decode()
+    assert hq.post(url, {"status": "finished"}).status_code == 302
+    decision.refresh_from_db()
+    assert decision.status == SteeringDecision.Status.OPEN
+    hq.post(url, {"status": "done"})
+    decision.refresh_from_db()
+    assert decision.status == SteeringDecision.Status.DONE
+    assert decision.history.first().history_user == world.users["hq"]
+    client.logout()
+    client.force_login(world.users["outsider"])
+    assert client.post(url, {"status": "open"}).status_code == 404
