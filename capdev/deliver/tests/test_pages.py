@@ -638,3 +638,20 @@ def test_planning_shows_what_was_delivered_to_the_organisations(client, world, p
     c.logout()
     c = _client(client, world, "office_b")
     assert activity.title not in _html(c.get(past_url, HTTP_HX_REQUEST="true"))
+
+
+def test_lists_uploaded_but_never_mapped_are_dropped_after_a_day(client, world, activity, settings):
+    import os
+    import time
+
+    pending = settings.MEDIA_ROOT / "participant-imports" / "pending"
+    pending.mkdir(parents=True)
+    old, recent = pending / "abandoned.csv", pending / "recent.csv"
+    for path in (old, recent):
+        path.write_text(GOOD_LIST)
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old, (two_days_ago, two_days_ago))
+    c = _client(client, world, "office_a")
+    assert _upload(c, activity, "list.csv", GOOD_LIST).status_code == 302
+    assert not old.exists() and recent.exists()
+    assert len(list(pending.iterdir())) == 2  # the recent one and the one just uploaded

@@ -7,6 +7,7 @@ known only to the uploader's session; nothing is queued until the mapping is con
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from pathlib import PurePath
 
@@ -17,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -31,6 +33,18 @@ from capdev.lib.pages import apply_model_errors, is_htmx
 
 PENDING_DIR = "participant-imports/pending"
 SESSION_KEY = "capdev_pending_participant_lists"
+# Lists uploaded but never mapped hold personal data: dropped after a day.
+ABANDONED_AFTER = datetime.timedelta(days=1)
+
+
+def _drop_abandoned() -> None:
+    if not default_storage.exists(PENDING_DIR):
+        return
+    cutoff = timezone.now() - ABANDONED_AFTER
+    for name in default_storage.listdir(PENDING_DIR)[1]:
+        path = f"{PENDING_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 def _pending(request: HttpRequest, activity: Activity, token: str) -> dict[str, str]:
@@ -62,6 +76,7 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParticipantListForm(request.POST or None, request.FILES or None)
     problems: list[participants_import.Problem] = []
     if request.method == "POST" and form.is_valid():
+        _drop_abandoned()
         upload = form.cleaned_data["file"]
         token = uuid.uuid4().hex
         suffix = PurePath(upload.name).suffix.lower()
