@@ -197,7 +197,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "capdev API",
     "DESCRIPTION": (
         "The institutional capacity-development cycle: reference data, organisations and "
-        "offices. Every list and detail is limited to the caller's scope. Authenticate with "
+        "offices; instruments, assessments and needs; plans and funding sources; activities, "
+        "participants and partners. Every list and detail is limited to the caller's scope. Authenticate with "
         "`Authorization: Token <token>` (POST /api/token/) or a browser session."
     ),
     "VERSION": "1",
