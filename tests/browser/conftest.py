@@ -11,7 +11,14 @@ import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Model
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from capdev.core.models import Country
 from capdev.core.reference import load_reference_data
@@ -149,3 +156,42 @@ def another_visit(
     yield open_visit
     for context in contexts:
         context.close()
+
+
+UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type))
+  .filter(el => !(el.labels && el.labels.length)
+             && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map(el => el.outerHTML)"""
+
+DUPLICATE_IDS = """() => {
+  const ids = [...document.querySelectorAll('[id]')].map(el => el.id);
+  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+}"""
+
+
+def basics_problems(visit: Visit) -> list[str]:
+    """What the loaded page gets wrong: skip link, labels, ids, headings, console."""
+    page, problems = visit.page, []
+    page.keyboard.press("Tab")
+    first = page.evaluate(
+        """() => { const el = document.activeElement; const r = el.getBoundingClientRect();
+                   return [el.className, el.getAttribute('href'),
+                           r.top >= 0 && r.bottom <= innerHeight && r.height > 0]; }"""
+    )
+    if first != ["skip-link", "#main", True]:
+        problems.append(f"first Tab stop is not a visible skip link to #main: {first}")
+    page.keyboard.press("Enter")
+    try:
+        expect(page.locator("main#main")).to_be_focused(timeout=1_000)
+    except AssertionError:
+        problems.append("the skip link does not move focus to main#main")
+    if unlabelled := page.evaluate(UNLABELLED_CONTROLS):
+        problems.append(f"controls without a label: {unlabelled}")
+    if duplicates := page.evaluate(DUPLICATE_IDS):
+        problems.append(f"duplicate ids: {duplicates}")
+    if (headings := page.locator("h1").count()) != 1:
+        problems.append(f"{headings} h1 elements")
+    if visit.console_errors:
+        problems.append(f"console errors: {visit.console_errors}")
+    return problems

@@ -38,8 +38,7 @@ from capdev.diagnose.models import (
 from capdev.diagnose.tests.workbooks import published_version
 from capdev.test import PASSWORD, World
 
-from .conftest import Visit
-from .test_walkthrough import DUPLICATE_IDS, UNLABELLED_CONTROLS
+from .conftest import Visit, basics_problems
 
 pytestmark = pytest.mark.browser
 
@@ -555,33 +554,6 @@ BASICS_PATHS = [
 ]
 
 
-def _basics_problems(visit: Visit) -> list[str]:
-    """What the loaded page gets wrong: skip link, labels, ids, headings, console."""
-    page, problems = visit.page, []
-    page.keyboard.press("Tab")
-    first = page.evaluate(
-        """() => { const el = document.activeElement; const r = el.getBoundingClientRect();
-                   return [el.className, el.getAttribute('href'),
-                           r.top >= 0 && r.bottom <= innerHeight && r.height > 0]; }"""
-    )
-    if first != ["skip-link", "#main", True]:
-        problems.append(f"first Tab stop is not a visible skip link to #main: {first}")
-    page.keyboard.press("Enter")
-    try:
-        expect(page.locator("main#main")).to_be_focused(timeout=1_000)
-    except AssertionError:
-        problems.append("the skip link does not move focus to main#main")
-    if unlabelled := page.evaluate(UNLABELLED_CONTROLS):
-        problems.append(f"controls without a label: {unlabelled}")
-    if duplicates := page.evaluate(DUPLICATE_IDS):
-        problems.append(f"duplicate ids: {duplicates}")
-    if (headings := page.locator("h1").count()) != 1:
-        problems.append(f"{headings} h1 elements")
-    if visit.console_errors:
-        problems.append(f"console errors: {visit.console_errors}")
-    return problems
-
-
 def test_keyboard_and_screen_reader_basics(
     visit: Visit, world: World, version: InstrumentVersion
 ) -> None:
@@ -605,6 +577,6 @@ def test_keyboard_and_screen_reader_basics(
         page.wait_for_load_state("load")
         if page.locator("[data-chart]").count():  # drawn before the console is judged
             expect(page.locator("[data-chart] svg")).to_be_visible()
-        if found := _basics_problems(visit):
+        if found := basics_problems(visit):
             problems[url] = found
     assert problems == {}

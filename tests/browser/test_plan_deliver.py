@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,13 +22,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from capdev.core.models import Organisation, OrganisationKind
+from capdev.deliver import services as deliver
 from capdev.deliver.models import Activity, Participation, Person
 from capdev.diagnose import services as diagnose
 from capdev.diagnose.models import Need
+from capdev.plan import services as plans
 from capdev.plan.models import Plan, Result
 from capdev.test import World
 
-from .conftest import Visit
+from .conftest import Visit, basics_problems
 
 pytestmark = pytest.mark.browser
 
@@ -196,3 +200,89 @@ def test_from_open_needs_to_a_delivered_plan_with_500_participants(
     plan.refresh_from_db()
     assert plan.status == Plan.Status.IN_IMPLEMENTATION
     assert visit.console_errors == [] and focal.console_errors == []
+
+
+BASICS_PATHS = [
+    "/plan/new/?organisation={ministry}",
+    "/plan/{plan}/",
+    "/plan/strategy/",
+    "/plan/strategy/meetings/",
+    "/plan/strategy/meetings/new/",
+    "/deliver/",
+    "/deliver/activities/new/",
+    "/deliver/activities/{activity}/",
+    "/deliver/activities/{activity}/edit/",
+    "/deliver/activities/{activity}/import/",
+    "/deliver/partners/",
+    "/deliver/partners/{partner}/",
+    "/deliver/funding/",
+    "/deliver/staff/",
+]
+
+
+def test_keyboard_and_screen_reader_basics_on_plan_and_deliver_pages(
+    visit: Visit, world: World, needs: list[Need]
+) -> None:
+    """Skip link, labels, unique ids, one h1 and a quiet console on every page of the two
+    stages, for the Office (which sees every form); one report for all pages."""
+    ministry = world.organisations["KE-gov"]
+    plan = plans.plan_create(
+        user=None,
+        data={
+            "title": "Ministry plan",
+            "country": world.countries["KE"],
+            "start": datetime.date(2026, 1, 1),
+            "end": datetime.date(2026, 12, 31),
+            "organisations": [ministry],
+            "needs": needs,
+        },
+    )
+    outcome = plans.result_add(
+        user=None, plan=plan, data={"level": "individual", "kind": "outcome", "statement": "O"}
+    )
+    plans.result_add(
+        user=None,
+        plan=plan,
+        data={
+            "level": "individual",
+            "kind": "output",
+            "statement": "P",
+            "contributes_to": [outcome],
+        },
+    )
+    institute = Organisation.objects.create(
+        name="Labour Administration Institute KE",
+        country=world.countries["KE"],
+        group="other",
+        kind=OrganisationKind.TRAINING_INSTITUTION,
+    )
+    activity = deliver.activity_create(
+        user=None,
+        data={
+            "title": "Inspection course",
+            "kind": "course",
+            "start": datetime.date(2026, 3, 2),
+            "end": datetime.date(2026, 3, 6),
+            "place": "Nairobi",
+            "office": world.offices["a"],
+            "provider": institute,
+            "countries": [world.countries["KE"]],
+            "beneficiaries": [ministry],
+        },
+    )
+    page = visit.page
+    visit.log_in("hq")
+    problems: dict[str, list[str]] = {}
+    for path in BASICS_PATHS:
+        url = path.format(
+            ministry=ministry.pk, plan=plan.pk, activity=activity.pk, partner=institute.pk
+        )
+        visit.console_errors.clear()
+        response = page.goto(visit.base_url + url)
+        assert response is not None and response.status == 200, f"{url}: {response}"
+        page.wait_for_load_state("networkidle")  # HTMX partials (delivery, past activities)
+        if page.locator("[data-chart]").count():
+            expect(page.locator("[data-chart] svg").first).to_be_visible()
+        if found := basics_problems(visit):
+            problems[url] = found
+    assert problems == {}

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from capdev.core.models import Organisation
 from capdev.test import World
 
-from .conftest import Visit
+from .conftest import DUPLICATE_IDS, UNLABELLED_CONTROLS, Visit
 
 pytestmark = pytest.mark.browser
 
@@ -150,18 +150,6 @@ def test_an_edit_with_no_name_is_refused_on_screen_and_saves_nothing(
     assert (ministry.name, ministry.acronym) == ("Ministry of Labour KE", "")
     assert ministry.history.count() == 1
     assert visit.console_errors == []
-
-
-UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('input, select, textarea')]
-  .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type))
-  .filter(el => !(el.labels && el.labels.length)
-             && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-  .map(el => el.outerHTML)"""
-
-DUPLICATE_IDS = """() => {
-  const ids = [...document.querySelectorAll('[id]')].map(el => el.id);
-  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
-}"""
 
 
 @pytest.mark.parametrize(
