@@ -136,7 +136,7 @@ class Activity(models.Model):
         if self.kind == self.Kind.ADVISORY and not self.advisory_area:
             errors["advisory_area"] = _("Say what the advisory service is about.")
         if self.cost is not None and self.cost < 0:
-            errors["cost"] = _("A cost is not negative.")
+            errors["cost"] = _("A cost cannot be negative.")
         if self.cost is not None and not self.currency:
             errors["currency"] = _("A cost needs its currency.")
         if self.currency and pycountry.currencies.get(alpha_3=self.currency.upper()) is None:

@@ -1112,7 +1112,7 @@ def start_import(
         unknown = sorted(set(mapping) - set(FIELD_NAMES))
         if unknown:
             raise ValidationError(
-                _("Not fields to import: %(names)s.") % {"names": ", ".join(unknown)}
+                _("These are not fields to import: %(names)s.") % {"names": ", ".join(unknown)}
             )
     from capdev.deliver.tasks import run_participant_import  # noqa: PLC0415 — tasks import this
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from capdev.core.models import Country, Office, Organisation
@@ -434,7 +435,9 @@ class Deliverable(models.Model):
         if not re.fullmatch(r"\d{4}-\d{2}", self.biennium or ""):
             raise ValidationError({"biennium": _("Write the biennium as 2024-25.")})
         if self.status == self.Status.DONE and not self.evidence.strip():
-            raise ValidationError({"evidence": _("A deliverable is done on evidence.")})
+            raise ValidationError(
+                {"evidence": _("A deliverable is marked done only with its evidence.")}
+            )
 
 
 class SteeringMeeting(models.Model):
@@ -455,8 +458,8 @@ class SteeringMeeting(models.Model):
 
 class SteeringDecision(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Done")
+        OPEN = "open", pgettext_lazy("decision", "Open")
+        DONE = "done", pgettext_lazy("decision", "Done")
 
     meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"))

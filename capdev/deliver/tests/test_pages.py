@@ -437,7 +437,7 @@ def test_editing_an_activity_records_its_history(client, world, activity):
 def test_deleting_an_activity_asks_first_and_refuses_one_with_participants(client, world, activity):
     c = _client(client, world, "office_a")
     url = reverse("deliver:activity-delete", args=[activity.pk])
-    assert "remove them before deleting it" in _html(c.get(url))
+    assert "remove them before deleting the activity" in _html(c.get(url))
     response = c.post(url, follow=True)
     assert "remove them before deleting it" in _html(response)
     assert Activity.objects.filter(pk=activity.pk).exists()

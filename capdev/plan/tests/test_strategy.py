@@ -130,7 +130,7 @@ def test_hq_marks_a_deliverable_done_only_with_evidence(client, world, plan):
     assert c.get(url).status_code == 200
     refused = c.post(url, {"status": "done", "evidence": "  "})
     assert refused.status_code == 400
-    assert "A deliverable is done on evidence." in refused.content.decode()
+    assert "A deliverable is marked done only with its evidence." in refused.content.decode()
     deliverable.refresh_from_db()
     assert deliverable.status == Deliverable.Status.NOT_STARTED
     done = c.post(url, {"status": "done", "evidence": "Toolkit published, ref. CD/2025/1"})
