@@ -395,31 +395,3 @@ def staff_completion_create(*, user: User | None, data: dict[str, Any]) -> Staff
     if user is not None:
         ensure_in_scope(user, completion, Do.ADMINISTER)
     return completion
-
-
-def funding_mix_chart(mix: FundingMix) -> dict[str, Any]:
-    """One bar per currency for plans and one for activities, split by funding kind, as
-    shares of that bar: a bar only ever adds amounts of one currency (Vega-Lite, Altair)."""
-    import altair as alt
-
-    what, kind, amount = _("Plans and activities"), _("Funding"), _("Amount")
-    values = [
-        {what: label % {"currency": row.currency}, kind: row.kind_label, amount: float(row.amount)}
-        for rows, label in (
-            (mix.plans, _("Plan budgets (%(currency)s)")),
-            (mix.activities, _("Activity costs (%(currency)s)")),
-        )
-        for row in rows
-    ]
-    chart = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar()
-        .encode(
-            x=alt.X(f"{amount}:Q", stack="normalize", title=_("Share"), axis=alt.Axis(format="%")),
-            y=alt.Y(f"{what}:N", title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color(f"{kind}:N", legend=alt.Legend(orient="bottom", columns=2)),
-            tooltip=[f"{what}:N", f"{kind}:N", alt.Tooltip(f"{amount}:Q", format=",.2f")],
-        )
-        .properties(width="container", height=max(80, 36 * len({v[what] for v in values})))
-    )
-    return chart.to_dict()

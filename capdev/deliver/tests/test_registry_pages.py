@@ -493,3 +493,22 @@ def test_a_live_search_renders_only_the_results(client, world, partners, curricu
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1>" not in html and "<table" in html
+
+
+def test_the_funding_chart_keeps_its_field_names_in_every_language(client, world, money):
+    from django.utils import translation
+
+    from capdev.deliver import charts
+
+    mix = _as(client, world, "office_a").get(reverse("deliver:funding")).context["mix"]
+    with translation.override("fr"):
+        spec = charts.funding_mix(mix)
+    encoding = spec["encoding"]
+    assert (encoding["x"]["field"], encoding["y"]["field"]) == ("amount", "bar")
+    assert encoding["color"]["title"] == "Financement"  # the words shown are translated
+    bars = {value["bar"] for value in spec["data"]["values"]}
+    assert bars == {
+        "Budgets des plans (USD)",
+        "Budgets des plans (EUR)",
+        "Coûts des activités (USD)",
+    }

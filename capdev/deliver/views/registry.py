@@ -20,7 +20,7 @@ from capdev.core.history import history_of
 from capdev.core.models import Office, Organisation
 from capdev.core.scoping import Action as Do
 from capdev.core.scoping import scoped
-from capdev.deliver import registry
+from capdev.deliver import charts, registry
 from capdev.deliver.models import Sex, StaffCompletion, StaffCourse
 from capdev.lib.pages import (
     create_or_edit_page,
@@ -160,7 +160,7 @@ def funding_overview(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "mix": mix,
         "totals": mix.totals(),
-        "chart": registry.funding_mix_chart(mix) if mix.currencies else None,
+        "chart": charts.funding_mix(mix) if mix.currencies else None,
         "sources": plan_selectors.funding_sources_for_user(user).order_by("name"),
         "can_create": plan_services.funding_source_create_allowed(user),
     }
