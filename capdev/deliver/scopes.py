@@ -1,9 +1,11 @@
 """How deliver models are reached by grants (see capdev.core.scoping).
 
 An activity is seen where it takes place (its countries) and by the organisations whose
-capacity it builds; a participant record by whoever sees the activity's countries or the
-person's organisation, so a focal point sees their own organisation's people and no one
-else's. The Office organises activities; focal points record none.
+capacity it builds. A participant record is seen by country through its activity (an
+office sees everyone in the activities held in its countries, not its countries' people in
+activities held elsewhere) and by organisation through the person (a focal point sees their
+own organisation's people and no one else's; a specialist, their group's). The Office
+organises activities; focal points record none.
 """
 
 from __future__ import annotations
