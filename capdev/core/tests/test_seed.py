@@ -81,19 +81,13 @@ def test_it_refuses_a_database_that_already_has_data(seeded):
         call_command("seed", "--scale", "small", verbosity=0)
 
 
-def test_no_demo_users_when_debug_is_off_unless_asked(settings):
+def test_no_demo_users_when_debug_is_off_unless_asked_with_the_password_of_the_setting(settings):
     settings.DEBUG = False
+    settings.CAPDEV_DEMO_PASSWORD = "another-pass"
     call_command("seed", "--scale", "small", "--reset", verbosity=0)
     assert not get_user_model().objects.exists()
     call_command("seed", "--scale", "small", "--reset", "--with-demo-users", verbosity=0)
     assert get_user_model().objects.filter(username="viewer").exists()
-
-
-def test_the_demo_password_comes_from_the_environment_setting(settings):
-    settings.DEBUG = True
-    settings.CAPDEV_DEMO_PASSWORD = "another-pass"
-    demo.reset()
-    demo.seed(scale="small", with_users=True)
     assert get_user_model().objects.get(username="hq").check_password("another-pass")
 
 
