@@ -498,7 +498,9 @@ class _Checker:
         for pk, name, acronym, country_id in organisations.values_list(
             "pk", "name", "acronym", "country_id"
         ):
-            for label in {_casefold(name), _casefold(acronym)} - {""}:
+            # By name, by acronym, or as capdev shows it: "Name (ACRONYM)".
+            shown = f"{name} ({acronym})" if acronym else ""
+            for label in {_casefold(name), _casefold(acronym), _casefold(shown)} - {""}:
                 self.organisations.setdefault(label, []).append((pk, country_id))
         self.countries: dict[str, int] = {}
         self.country_names: dict[int, str] = {}
@@ -967,6 +969,38 @@ def _large_cache(cursor: CursorWrapper) -> Iterator[None]:
         cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+def _insert(
+    cursor: CursorWrapper,
+    table: str,
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    conflict: str = "",
+) -> None:
+    """INSERT `rows` into `table` (with an ON CONFLICT clause).
+
+    On SQLite one executemany, which runs in-process. On PostgreSQL executemany costs a
+    round trip per row, so the rows are COPYed into a temporary table and inserted from it
+    in one statement.
+    """
+    names = ", ".join(columns)
+    if connection.vendor != "postgresql":
+        placeholders = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders}) {conflict}", rows
+        )
+        return
+    staging = f"staging_{table}"
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} AS "
+        f"SELECT {names} FROM {table} WITH NO DATA"
+    )
+    cursor.execute(f"TRUNCATE {staging}")
+    with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} {conflict}")
+
+
 def _write(spool: IO[bytes], activity: Activity, evidence_fields: list[str]) -> tuple[int, int]:
     """Insert the spooled rows; (people added, participations written)."""
     person_table = Person._meta.db_table
@@ -974,11 +1008,7 @@ def _write(spool: IO[bytes], activity: Activity, evidence_fields: list[str]) -> 
     # Someone added meanwhile by another import is found by the lookup after the insert on
     # PostgreSQL; on SQLite no one else writes meanwhile, and a conflict must fail loudly
     # rather than shift the ids _new_ids() counts.
-    person_sql = (
-        f"INSERT INTO {person_table} ({', '.join(PERSON_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(PERSON_COLUMNS))})"
-        + (" ON CONFLICT (key) DO NOTHING" if connection.vendor == "postgresql" else "")
-    )
+    person_conflict = "ON CONFLICT (key) DO NOTHING" if connection.vendor == "postgresql" else ""
     columns = ["activity_id", "person_id", *PARTICIPATION_FIELDS]
     # Columns the file does not have are left as they were for people already in the activity.
     update = (
@@ -986,11 +1016,7 @@ def _write(spool: IO[bytes], activity: Activity, evidence_fields: list[str]) -> 
         if evidence_fields
         else "DO NOTHING"
     )
-    participation_sql = (
-        f"INSERT INTO {participation_table} ({', '.join(columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT (activity_id, person_id) {update}"
-    )
+    participation_conflict = f"ON CONFLICT (activity_id, person_id) {update}"
     people_added = written = 0
     activity_id = activity.pk
     width = len(PERSON_COLUMNS)
@@ -1000,12 +1026,12 @@ def _write(spool: IO[bytes], activity: Activity, evidence_fields: list[str]) -> 
             new = [row[:width] for row in chunk if row[0] not in ids]
             if new:
                 new.sort()  # in key order, the unique index is filled page by page
-                cursor.executemany(person_sql, new)
+                _insert(cursor, person_table, list(PERSON_COLUMNS), new, person_conflict)
                 ids.update(_new_ids(cursor, [row[0] for row in new]))
                 people_added += len(new)
             participations = [(activity_id, ids[row[0]], *row[width:]) for row in chunk]
             participations.sort(key=itemgetter(1))
-            cursor.executemany(participation_sql, participations)
+            _insert(cursor, participation_table, columns, participations, participation_conflict)
             written += len(chunk)
     return people_added, written
 

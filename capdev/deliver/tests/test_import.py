@@ -511,3 +511,15 @@ def test_attendance_makes_the_activity_held_its_plan_in_implementation_and_needs
     assert activity.status == Activity.Status.HELD
     assert plan.status == Plan.Status.IN_IMPLEMENTATION
     assert need.status == Need.Status.ADDRESSED
+
+
+def test_an_organisation_is_found_by_its_acronym_or_as_capdev_shows_it(world, activity):
+    union = world.organisations["KE-wrk"]
+    union.acronym = "COTU-KE"
+    union.save()
+    rows = [
+        ["Ann Njeri", "F", "cotu-ke", "", "", "100", ""],
+        ["Ben Kip", "M", str(union), "", "", "100", ""],  # "Trade Union Centre KE (COTU-KE)"
+    ]
+    run(world, listing(rows), activity=activity)
+    assert set(Person.objects.values_list("organisation", flat=True)) == {union.pk}
