@@ -61,8 +61,14 @@ def setup_django(database_url: str | None) -> Path:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
-    call_command("migrate", verbosity=0)
+    if database_url:
+        # A database of its own beside the one named (test_<name>), dropped at the end: a
+        # second run must not meet the first one's rows.
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    else:
+        call_command("migrate", verbosity=0)
     return home
 
 
@@ -208,6 +214,12 @@ def main() -> None:
         run(args, home)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+        if args.database_url:
+            from django.db import connection
+
+            connection.creation.destroy_test_db(
+                connection.settings_dict["NAME"].removeprefix("test_"), verbosity=0
+            )
 
 
 def run(args: argparse.Namespace, home: Path) -> None:
