@@ -436,7 +436,9 @@ def _xlsx_table(stream: IO[bytes]) -> _Table:
     try:
         check_xlsx(data)
     except UnsafeFile as error:
-        raise _refused(str(error)) from None
+        # A long list packs well and may pass the expansion cap: CSV has none.
+        hint = _("A very long list can be sent as CSV (UTF-8) instead.")
+        raise _refused(f"{error} {hint}") from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
