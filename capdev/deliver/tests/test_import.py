@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -441,6 +442,25 @@ def test_a_queued_import_runs_as_a_task_and_leaves_its_audit_record(
     assert record.created_by == world.users["office_a"] and record.finished_at
     assert record.mapping["sex"] == "Sex"
     assert not record.upload and not list(tmp_path.rglob("*.csv"))  # personal data
+    assert Participation.objects.count() == 4
+
+
+def test_with_the_database_backend_the_import_waits_for_the_worker(
+    world, activity, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The path `capdev demo` and a production install take: queued in the database, run by
+    `capdev db_worker`."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        record = start_import(
+            user=world.users["office_a"], activity=activity, upload=upload_of(listing()), mapping={}
+        )
+    record.refresh_from_db()
+    assert record.status == ParticipantImport.Status.QUEUED and not Participation.objects.exists()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    record.refresh_from_db()
+    assert record.status == ParticipantImport.Status.DONE and record.rows_done == 4
     assert Participation.objects.count() == 4
 
 
