@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.management.commands import db_worker
 
 from capdev.deliver import participants_import as imports
 from capdev.deliver.models import Activity, ParticipantImport, Participation, Person
@@ -446,10 +447,13 @@ def test_a_queued_import_runs_as_a_task_and_leaves_its_audit_record(
 
 
 def test_with_the_database_backend_the_import_waits_for_the_worker(
-    world, activity, settings, tmp_path, django_capture_on_commit_callbacks
+    world, activity, settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch
 ):
     """The path `capdev demo` and a production install take: queued in the database, run by
     `capdev db_worker`."""
+    # Between tasks the worker closes connections it finds inside a transaction, as stale;
+    # here that transaction is the test's own, which PostgreSQL would lose.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
