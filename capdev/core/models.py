@@ -115,6 +115,17 @@ KIND_GROUPS = {
 }
 
 
+# Who provides or co-organises activities with the Office: training institutions and partners
+# (§24–26), as opposed to the constituents.
+PARTNER_KINDS = (
+    OrganisationKind.TRAINING_INSTITUTION,
+    OrganisationKind.UN_AGENCY,
+    OrganisationKind.DEVELOPMENT_PARTNER,
+    OrganisationKind.CIVIL_SOCIETY,
+    OrganisationKind.ACADEMIC,
+)
+
+
 class Organisation(models.Model):
     """A constituent or partner organisation the capacity-development cycle works with."""
 

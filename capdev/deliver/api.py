@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from capdev.core.models import Organisation, OrganisationKind
+from capdev.core.models import PARTNER_KINDS, Organisation, OrganisationKind
 from capdev.core.scoping import Action as Do
 from capdev.core.scoping import scoped
 from capdev.deliver import registry, selectors, services
@@ -151,7 +151,10 @@ def _activities(user: Any, **filters: Any) -> QuerySet[Activity]:
     activities = selectors.activity_list_for_user(user, **filters)
     if provider:
         activities = activities.filter(provider=provider)
-    return activities.select_related("provider", "office").prefetch_related(*ACTIVITY_LINKS)
+    # The plan actions an activity delivers are listed only as far as the caller sees plans.
+    actions = Prefetch("actions", queryset=scoped(user, Action.objects.all()))
+    links = [name for name in ACTIVITY_LINKS if name != "actions"]
+    return activities.select_related("provider", "office").prefetch_related(*links, actions)
 
 
 def _activity_detail(user: Any, pk: int) -> dict[str, Any]:
@@ -163,7 +166,7 @@ def _activity_detail(user: Any, pk: int) -> dict[str, Any]:
 
 def partner_lookup(user: Any, pk: int) -> Organisation:
     """A provider or co-organiser: a partner organisation in the caller's scope."""
-    return in_scope(Organisation.objects.filter(kind__in=registry.PARTNER_KINDS))(user, pk)
+    return in_scope(Organisation.objects.filter(kind__in=PARTNER_KINDS))(user, pk)
 
 
 class ActivityInput(serializers.Serializer):
@@ -639,7 +642,7 @@ class PartnerFilters(serializers.Serializer):
     sort = serializers.ChoiceField(list(registry.PARTNER_SORTS), required=False)
 
     def validate_kind(self, value: str) -> str:
-        if value not in registry.PARTNER_KINDS:
+        if value not in PARTNER_KINDS:
             raise serializers.ValidationError(_("Not a kind of partner."))
         return value
 

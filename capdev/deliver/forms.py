@@ -10,28 +10,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from capdev.core.models import Country, Office, Organisation, OrganisationKind
+from capdev.core.models import PARTNER_KINDS, Country, Office, Organisation
 from capdev.core.scoping import scoped
 from capdev.deliver.models import Activity, Participation, TargetGroup
 from capdev.deliver.services import DELIVERING, PARTICIPATION_FIELDS
+from capdev.lib.pages import with_blank
 from capdev.plan.models import Action, CrossCuttingDriver, FundingSource
 
-# Who provides or co-organises an activity: training institutions and partners (§24–26).
-PARTNER_KINDS = (
-    OrganisationKind.TRAINING_INSTITUTION,
-    OrganisationKind.UN_AGENCY,
-    OrganisationKind.DEVELOPMENT_PARTNER,
-    OrganisationKind.CIVIL_SOCIETY,
-    OrganisationKind.ACADEMIC,
-)
 # A participant list sent through the browser; longer lists go through
 # `capdev import-participants`, which has no upload limit.
 MAX_LIST_BYTES = 50 * 1024 * 1024
 LIST_SUFFIXES = (".csv", ".xlsx")
-
-
-def _blank(choices: object, label: str = "—") -> list[tuple[str, str]]:
-    return [("", label), *list(choices)]  # type: ignore[call-overload]
 
 
 class ActionChoiceField(forms.ModelMultipleChoiceField):
@@ -127,21 +116,23 @@ class ActivityFilters(forms.Form):
     country = forms.CharField(
         label=_("Country (ISO code)"), required=False, max_length=2, min_length=2
     )
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(Activity.Kind.choices))
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=with_blank(Activity.Kind.choices)
+    )
     status = forms.ChoiceField(
         label=pgettext_lazy("workflow", "Status"),
         required=False,
-        choices=_blank(Activity.Status.choices),
+        choices=with_blank(Activity.Status.choices),
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     office = forms.ModelChoiceField(label=_("Organising office"), required=False, queryset=None)
     funding_kind = forms.ChoiceField(
-        label=_("Funding"), required=False, choices=_blank(FundingSource.Kind.choices)
+        label=_("Funding"), required=False, choices=with_blank(FundingSource.Kind.choices)
     )
     cooperation = forms.ChoiceField(
         label=_("Cooperation"),
         required=False,
-        choices=_blank(
+        choices=with_blank(
             [
                 ("south_south", _("South-South")),
                 ("triangular", _("Triangular")),
@@ -200,7 +191,7 @@ class ColumnMappingForm(forms.Form):
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
-        columns = _blank(((column, column) for column in header), _("— not in the file —"))
+        columns = with_blank(((column, column) for column in header), _("— not in the file —"))
         for name, label, required in fields:
             self.fields[name] = forms.ChoiceField(label=label, choices=columns, required=required)
 

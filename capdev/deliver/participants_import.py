@@ -812,7 +812,6 @@ class _Refused:
         return False
 
 
-MISSING = object()
 REFUSED = _Refused()
 CACHE_SIZE = 100_000  # distinct values remembered per column
 SQLITE_CACHE_KIB = 256 * 1024

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from capdev.core.models import Office, Organisation, OrganisationKind, Region, Role
+from capdev.core.models import PARTNER_KINDS, Office, Organisation, Region, Role
 from capdev.core.scoping import Action as Do
 from capdev.core.scoping import ensure_in_scope, may_administer_some, scoped, user_grants
 from capdev.core.selectors import organisations_for_user
@@ -40,15 +40,6 @@ from capdev.deliver.selectors import SexCounts, sex_counts
 from capdev.plan.models import Action, FundingSource
 
 User = AbstractBaseUser | AnonymousUser
-
-# Who delivers capacity development with the Office, or receives its advisory services.
-PARTNER_KINDS = (
-    OrganisationKind.TRAINING_INSTITUTION,
-    OrganisationKind.UN_AGENCY,
-    OrganisationKind.DEVELOPMENT_PARTNER,
-    OrganisationKind.CIVIL_SOCIETY,
-    OrganisationKind.ACADEMIC,
-)
 
 
 def _visible(user: User, model: type[models.Model]) -> QuerySet:

@@ -10,6 +10,8 @@ organises activities; focal points record none.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db.models import Q
 
 from capdev.core.models import Role
@@ -39,7 +41,9 @@ def _activity_paths(prefix: str) -> ScopePaths:
 
 
 register(Activity, _activity_paths(""))
-register(ParticipantImport, _activity_paths("activity__"))
+# An import's record quotes cells of the list (names, e-mail addresses, other organisations'
+# people): it is for the Office, who imports, not for the constituents' focal points.
+register(ParticipantImport, replace(_activity_paths("activity__"), office_internal=True))
 register(
     Person,
     ScopePaths(

@@ -72,24 +72,44 @@ def _links_errors(links: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
+def _with_unseen(activity: Activity, user: Actor, name: str, chosen: list[Any]) -> list[Any]:
+    """`chosen`, plus what the activity already links to beyond the user's sight: an editor
+    who cannot see a country, partner or plan action must not unlink it by saving."""
+    if user is None:
+        return chosen
+    current = getattr(activity, name).all()
+    visible = scoped(user, current.model.objects.all()).values("pk")
+    return [*chosen, *current.exclude(pk__in=visible)]
+
+
 def _write_activity(activity: Activity, user: Actor, data: dict[str, Any], action: Do) -> None:
+    created = activity.pk is None
     if data.get("currency"):
         data = {**data, "currency": data["currency"].upper()}
     _save(activity, user=user, data=data, fields=ACTIVITY_FIELDS)
-    links = {name: list(data[name]) for name in ACTIVITY_LINKS if name in data}
-    if activity.pk and "countries" not in links and not activity.countries.exists():
+    links = {
+        name: list(data[name]) if created else _with_unseen(activity, user, name, list(data[name]))
+        for name in ACTIVITY_LINKS
+        if name in data
+    }
+    if "countries" not in links and not activity.countries.exists():
         links["countries"] = []
     errors = _links_errors(links)
     if errors:
         raise ValidationError(errors)
-    if user is not None:
-        plans = {a.plan for a in links.get("actions", [])}
-        if any(not scoped(user, Plan.objects.filter(pk=p.pk)).exists() for p in plans):
-            raise PermissionDenied(_("This is outside your scope."))
+    # Delivering an action moves its plan and needs on: only the plan's writers link it.
+    added = {a.pk for a in data.get("actions", [])}
+    if not created:
+        added -= set(activity.actions.values_list("pk", flat=True))
+    if user is not None and added:
+        writable = scoped(user, Action.objects.filter(pk__in=added), Do.CHANGE).count()
+        if writable < len(added):
+            raise PermissionDenied(_("You may only deliver actions of plans you work on."))
     for name, values in links.items():
         getattr(activity, name).set(values)
     _check(user, activity, action)  # after the countries are set: they decide the scope
-    record_delivery(activity, user)
+    # A status set by hand stands; otherwise participants who attended make it held.
+    record_delivery(activity, user, promote="status" not in data)
 
 
 @transaction.atomic
@@ -142,7 +162,7 @@ def action_delivered(action: Action) -> bool:
     return action.activities.filter(status=Activity.Status.HELD).exists()
 
 
-def record_delivery(activity: Activity, user: Actor) -> None:
+def record_delivery(activity: Activity, user: Actor, *, promote: bool = True) -> None:
     """Carry an activity's delivery into the plans and needs it serves.
 
     An activity with participants who attended has been held. The first held activity of an
@@ -150,7 +170,8 @@ def record_delivery(activity: Activity, user: Actor) -> None:
     that serves it has been delivered.
     """
     if (
-        activity.status == Activity.Status.PLANNED
+        promote
+        and activity.status == Activity.Status.PLANNED
         and activity.participations.filter(attendance__gt=0).exists()
     ):
         _save(

@@ -42,11 +42,12 @@ def _fail(record: ParticipantImport, errors: list[dict[str, object]]) -> None:
 @task()
 def run_participant_import(import_id: int) -> str:
     """Import the list kept on ParticipantImport `import_id`; its final status."""
+    # Claimed in one statement, so that a task delivered twice runs once.
+    queued = ParticipantImport.objects.filter(pk=import_id, status=ParticipantImport.Status.QUEUED)
+    claimed = queued.update(status=ParticipantImport.Status.RUNNING)
     record = ParticipantImport.objects.select_related("activity", "created_by").get(pk=import_id)
-    if record.status != ParticipantImport.Status.QUEUED:
-        return record.status  # run already (a task delivered twice)
-    record.status = ParticipantImport.Status.RUNNING
-    record.save(update_fields=["status"])
+    if not claimed:
+        return record.status
     try:
         with record.upload.open("rb") as upload:
             import_participants(

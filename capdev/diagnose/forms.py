@@ -17,13 +17,10 @@ from capdev.diagnose.models import (
     Participant,
     Theme,
 )
+from capdev.lib.pages import with_blank
 from capdev.lib.translated import LANGUAGES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-
-def _blank(choices: object, label: str = "—") -> list[tuple[str, str]]:
-    return [("", label), *list(choices)]  # type: ignore[call-overload]
 
 
 class UploadForm(forms.Form):
@@ -152,12 +149,14 @@ class RegistryFilters(forms.Form):
     group = forms.ChoiceField(
         label=_("Constituent group"),
         required=False,
-        choices=_blank((g.value, g.label) for g in (*TRIPARTITE_GROUPS, ConstituentGroup.OTHER)),
+        choices=with_blank(
+            (g.value, g.label) for g in (*TRIPARTITE_GROUPS, ConstituentGroup.OTHER)
+        ),
     )
 
     def __init__(self, *args: object, regions: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = _blank(regions)
+        self.fields["region"].choices = with_blank(regions)
 
 
 class AssessmentFilters(RegistryFilters):
@@ -165,10 +164,10 @@ class AssessmentFilters(RegistryFilters):
     status = forms.ChoiceField(
         label=pgettext_lazy("workflow", "Status"),
         required=False,
-        choices=_blank(Assessment.Status.choices),
+        choices=with_blank(Assessment.Status.choices),
     )
     mode = forms.ChoiceField(
-        label=_("Mode"), required=False, choices=_blank(Assessment.Mode.choices)
+        label=_("Mode"), required=False, choices=with_blank(Assessment.Mode.choices)
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -184,25 +183,27 @@ class AssessmentFilters(RegistryFilters):
 
     def __init__(self, *args: object, instruments: list[tuple[str, str]], **kwargs: object):
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = _blank(instruments)
+        self.fields["instrument"].choices = with_blank(instruments)
 
 
 class NeedFilters(RegistryFilters):
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=_blank(Level.choices))
-    type = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(CapacityType.choices))
-    theme = forms.ChoiceField(label=_("Theme"), required=False, choices=_blank(Theme.choices))
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=with_blank(Level.choices))
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=with_blank(CapacityType.choices)
+    )
+    theme = forms.ChoiceField(label=_("Theme"), required=False, choices=with_blank(Theme.choices))
     status = forms.ChoiceField(
         label=pgettext_lazy("workflow", "Status"),
         required=False,
-        choices=_blank(Need.Status.choices),
+        choices=with_blank(Need.Status.choices),
     )
     priority = forms.ChoiceField(
         label=_("Priority"),
         required=False,
-        choices=_blank((str(v), label) for v, label in Need.Priority.choices),
+        choices=with_blank((str(v), label) for v, label in Need.Priority.choices),
     )
     source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=_blank(Need.Source.choices)
+        label=_("Source"), required=False, choices=with_blank(Need.Source.choices)
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),

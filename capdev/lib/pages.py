@@ -82,6 +82,11 @@ def form_page(
     return render(request, template, {"form": form, **context}, status=status)
 
 
+def with_blank(choices: object, label: str = "—") -> list[tuple[str, str]]:
+    """A choice field's choices with an empty first choice: "any" in filters, "none" in forms."""
+    return [("", label), *list(choices)]  # type: ignore[call-overload]
+
+
 def create_or_edit_page(
     request: HttpRequest,
     instance: Model | None,

@@ -17,17 +17,20 @@ from capdev.core.history import history_of
 from capdev.core.models import Office
 from capdev.core.scoping import Action as Do
 from capdev.core.scoping import scoped
-from capdev.lib.pages import apply_model_errors, form_page, paginate, render_list, valid_filters
+from capdev.lib.pages import (
+    apply_model_errors,
+    form_page,
+    paginate,
+    render_list,
+    valid_filters,
+    with_blank,
+)
 from capdev.plan import strategy
 from capdev.plan.models import Deliverable, SteeringDecision
 
 
 def _stage(context: dict[str, object]) -> dict[str, object]:
     return {"stage": "plan", **context}
-
-
-def _blank(choices: object) -> list[tuple[str, str]]:
-    return [("", "—"), *list(choices)]  # type: ignore[call-overload]
 
 
 class StrategyFilters(forms.Form):
@@ -38,14 +41,14 @@ class StrategyFilters(forms.Form):
     status = forms.ChoiceField(
         label=pgettext_lazy("workflow", "Status"),
         required=False,
-        choices=_blank(Deliverable.Status.choices),
+        choices=with_blank(Deliverable.Status.choices),
     )
     unit = forms.ChoiceField(label=gettext_lazy("Responsible unit"), required=False)
 
     def __init__(self, *args: object, choices: dict[str, list], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         for name, values in choices.items():
-            self.fields[name].choices = _blank(values)
+            self.fields[name].choices = with_blank(values)
 
 
 class DeliverableForm(forms.Form):
@@ -207,8 +210,12 @@ def steering_decision_status(request: HttpRequest, pk: int) -> HttpResponse:
     if status not in SteeringDecision.Status.values:
         messages.error(request, _("Choose open or done."))
     else:
-        strategy.steering_decision_update(
-            user=request.user, decision=decision, data={"status": status}
-        )
-        messages.success(request, _("Decision updated."))
+        try:
+            strategy.steering_decision_update(
+                user=request.user, decision=decision, data={"status": status}
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Decision updated."))
     return redirect(f"{reverse('plan:strategy-meetings')}#meeting-{decision.meeting_id}")

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from capdev.deliver import services
 from capdev.deliver.models import Activity, Participation, Person, Sex
-from capdev.deliver.selectors import plan_progress, sex_counts
+from capdev.deliver.selectors import participations_for_user, plan_progress, sex_counts
 from capdev.diagnose import services as diagnose
 from capdev.diagnose.models import Need
 from capdev.plan import services as plans
@@ -216,9 +216,118 @@ def test_an_activity_with_participants_is_not_deleted(world):
 
 
 def test_sex_counts_count_each_participation_once(world, django_assert_num_queries):
-    course = services.activity_create(user=None, data=activity_data(world))
+    """A course held in two countries the office covers: the scoped participations join the
+    activity's countries twice, and each person still counts once."""
+    course = services.activity_create(
+        user=None,
+        data=activity_data(world, countries=[world.countries["KE"], world.countries["UG"]]),
+    )
     attend(course, world, ("F1", Sex.FEMALE), ("F2", Sex.FEMALE), ("M1", Sex.MALE))
+    seen = participations_for_user(world.users["office_a"]).filter(activity=course)
     with django_assert_num_queries(1):
-        counts = sex_counts(Participation.objects.filter(activity=course))
+        counts = sex_counts(seen)
     assert (counts.female, counts.male, counts.other, counts.total) == (2, 1, 0, 3)
     assert counts.female_share == pytest.approx(2 / 3)
+
+
+def test_an_edit_keeps_the_links_the_editor_cannot_see(world):
+    """HQ records a Franco-Kenyan course; the Kenyan office edits it, seeing neither France
+    nor the French union, and saving must not unlink them."""
+    both = services.activity_create(
+        user=world.users["hq"],
+        data=activity_data(
+            world,
+            countries=[world.countries["KE"], world.countries["FR"]],
+            beneficiaries=[world.organisations["KE-wrk"], world.organisations["FR-wrk"]],
+        ),
+    )
+    services.activity_update(
+        user=world.users["office_a"],
+        activity=both,
+        data={
+            "place": "Mombasa",
+            "countries": [world.countries["KE"]],
+            "beneficiaries": [world.organisations["KE-wrk"]],
+        },
+    )
+    both.refresh_from_db()
+    assert both.place == "Mombasa"
+    assert {c.iso_alpha2 for c in both.countries.all()} == {"KE", "FR"}
+    assert set(both.beneficiaries.all()) == {
+        world.organisations["KE-wrk"],
+        world.organisations["FR-wrk"],
+    }
+    services.activity_update(
+        user=world.users["hq"], activity=both, data={"countries": [world.countries["KE"]]}
+    )
+    assert list(both.countries.all()) == [world.countries["KE"]]  # HQ sees, HQ unlinks
+
+
+def test_only_writers_of_the_plan_link_its_actions(world, agreed):
+    _, first, *_ = agreed
+    with pytest.raises(PermissionDenied):
+        services.activity_create(
+            user=world.users["office_b"],
+            data=activity_data(
+                world,
+                office=world.offices["b"],
+                countries=[world.countries["FR"]],
+                beneficiaries=[world.organisations["FR-wrk"]],
+                actions=[first],
+            ),
+        )
+    assert not Activity.objects.exists()
+
+
+def test_a_status_set_by_hand_stands_against_attendance(world, agreed):
+    _, first, *_ = agreed
+    course = services.activity_create(user=None, data=activity_data(world, actions=[first]))
+    attend(course, world, ("Ida", Sex.FEMALE))
+    services.record_delivery(course, None)
+    course.refresh_from_db()
+    assert course.status == Activity.Status.HELD
+    services.activity_update(
+        user=world.users["office_a"], activity=course, data={"status": Activity.Status.PLANNED}
+    )
+    course.refresh_from_db()
+    assert course.status == Activity.Status.PLANNED
+    services.activity_update(user=world.users["office_a"], activity=course, data={"place": "X"})
+    course.refresh_from_db()
+    assert course.status == Activity.Status.HELD  # no status given: attendance decides
+
+
+def test_the_activity_page_names_only_plans_the_reader_sees(client, world):
+    """The Kenyan ministry's focal point reads a course for the ministry that also delivers
+    an action of the trade-union centre's plan, which they may not see."""
+    from capdev.test import PASSWORD
+
+    union_plan = plans.plan_create(
+        user=None,
+        data={
+            "title": "Union centre plan, confidential",
+            "country": world.countries["KE"],
+            "start": DAY,
+            "end": DAY,
+            "organisations": [world.organisations["KE-wrk"]],
+        },
+    )
+    action = plans.action_add(
+        user=None, plan=union_plan, data={"title": "X", "responsible_office": world.offices["a"]}
+    )
+    plans.plan_sign(user=None, plan=union_plan, side="constituents")
+    plans.plan_sign(user=None, plan=union_plan, side="office")
+    course = services.activity_create(
+        user=None,
+        data=activity_data(
+            world,
+            beneficiaries=[world.organisations["KE-gov"], world.organisations["KE-wrk"]],
+            actions=[action],
+        ),
+    )
+    url = f"/deliver/activities/{course.pk}/"
+    client.login(username=world.users["focal"].username, password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert course.title in page and "Union centre plan, confidential" not in page
+    client.logout()
+    client.login(username=world.users["office_a"].username, password=PASSWORD)
+    assert "Union centre plan, confidential" in client.get(url).content.decode()

@@ -138,7 +138,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_delete": selectors.activity_allows(user, activity, Do.ADMINISTER),
         "counts": selectors.sex_counts(seen),
         "kirkpatrick": selectors.kirkpatrick(seen),
-        "actions": activity.actions.select_related("plan"),
+        "actions": scoped(user, activity.actions.select_related("plan")),
         "target_groups": [TargetGroup(v).label for v in activity.target_groups],
         "drivers": [CrossCuttingDriver(v).label for v in activity.drivers],
         "imports": scoped(user, ParticipantImport.objects.filter(activity=activity)).select_related(

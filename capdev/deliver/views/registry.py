@@ -8,8 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from capdev.core import selectors as core_selectors
 from capdev.core.history import history_of
-from capdev.core.models import Office, Organisation
+from capdev.core.models import PARTNER_KINDS, Office, Organisation
 from capdev.core.scoping import Action as Do
 from capdev.core.scoping import scoped
 from capdev.deliver import charts, registry
 from capdev.deliver.models import Sex, StaffCompletion, StaffCourse
+from capdev.deliver.views import stage_context
 from capdev.lib.pages import (
     create_or_edit_page,
     filtered_list_page,
@@ -29,34 +28,15 @@ from capdev.lib.pages import (
     paginate,
     render_list,
     valid_filters,
+    with_blank,
 )
 from capdev.plan import selectors as plan_selectors
 from capdev.plan import services as plan_services
 from capdev.plan.models import FundingSource
 
-SHARED_SEX_COUNTS = "deliver/includes/sex_counts.html"
-OWN_SEX_COUNTS = "deliver/partner_sex_counts.html"
-
-
-def _blank(choices: object) -> list[tuple[str, str]]:
-    return [("", "—"), *list(choices)]  # type: ignore[call-overload]
-
-
-def _stage(context: dict[str, object]) -> dict[str, object]:
-    return {"stage": "deliver", **context}
-
 
 def _regions(request: HttpRequest) -> list[tuple[str, str]]:
     return [(r.code, str(r)) for r in core_selectors.regions_for_user(request.user)]
-
-
-def _sex_counts_template() -> str:
-    """The shared sex-counts include when the activity pages provide it, else our own."""
-    try:
-        get_template(SHARED_SEX_COUNTS)
-    except TemplateDoesNotExist:
-        return OWN_SEX_COUNTS
-    return SHARED_SEX_COUNTS
 
 
 class _CountryRegionFilters(forms.Form):
@@ -67,7 +47,7 @@ class _CountryRegionFilters(forms.Form):
 
     def __init__(self, *args: object, regions: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = _blank(regions)
+        self.fields["region"].choices = with_blank(regions)
 
 
 # --- providers and partners ----------------------------------------------------------------
@@ -78,7 +58,7 @@ class PartnerFilters(_CountryRegionFilters):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"),
         required=False,
-        choices=_blank((k.value, k.label) for k in registry.PARTNER_KINDS),
+        choices=with_blank((k.value, k.label) for k in PARTNER_KINDS),
     )
     delivered = forms.BooleanField(
         label=gettext_lazy("Only those who delivered activities"), required=False
@@ -105,7 +85,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         PartnerFilters(request.GET or None, regions=_regions(request)),
         registry.partners_for_user,
         template="deliver/partner_list.html",
-        context=_stage({}),
+        context=stage_context({}),
     )
 
 
@@ -119,11 +99,10 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **paginate(request, registry.partner_activities(user, partner)),
         "advisory_services": registry.partner_advisory_services(user, partner),
         "counts": registry.partner_sex_counts(user, partner),
-        "sex_counts_template": _sex_counts_template(),
         "funding": registry.partner_funding(user, partner),
         "history": history_of(partner),
     }
-    return render(request, "deliver/partner_detail.html", _stage(context))
+    return render(request, "deliver/partner_detail.html", stage_context(context))
 
 
 # --- funding -------------------------------------------------------------------------------
@@ -164,7 +143,7 @@ def funding_overview(request: HttpRequest) -> HttpResponse:
         "sources": plan_selectors.funding_sources_for_user(user).order_by("name"),
         "can_create": plan_services.funding_source_create_allowed(user),
     }
-    return render_list(request, "deliver/funding.html", _stage(context))
+    return render_list(request, "deliver/funding.html", stage_context(context))
 
 
 def _save_source(request: HttpRequest, source: FundingSource | None) -> HttpResponse:
@@ -181,7 +160,7 @@ def _save_source(request: HttpRequest, source: FundingSource | None) -> HttpResp
         refused=_("Your role does not record funding sources."),
         next_url=lambda saved: reverse("deliver:funding"),
         template="deliver/funding_source_form.html",
-        context=_stage({"source": source, "history": history_of(source) if source else []}),
+        context=stage_context({"source": source, "history": history_of(source) if source else []}),
     )
 
 
@@ -210,7 +189,9 @@ class StaffFilters(forms.Form):
     course = forms.ChoiceField(label=gettext_lazy("Course"), required=False)
     office = forms.ChoiceField(label=gettext_lazy("Office"), required=False)
     region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
-    sex = forms.ChoiceField(label=gettext_lazy("Sex"), required=False, choices=_blank(Sex.choices))
+    sex = forms.ChoiceField(
+        label=gettext_lazy("Sex"), required=False, choices=with_blank(Sex.choices)
+    )
     year = forms.IntegerField(
         label=gettext_lazy("Year"), required=False, min_value=1990, max_value=2100
     )
@@ -228,15 +209,15 @@ class StaffFilters(forms.Form):
     def __init__(self, *args: object, user, **kwargs: object) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         courses = scoped(user, StaffCourse.objects.all())
-        self.fields["course"].choices = _blank((c.code, str(c)) for c in courses)
+        self.fields["course"].choices = with_blank((c.code, str(c)) for c in courses)
         offices = scoped(
             user,
             Office.objects.filter(
                 pk__in=scoped(user, StaffCompletion.objects.all()).values("office")
             ),
         ).order_by("name")
-        self.fields["office"].choices = _blank((str(o.pk), str(o)) for o in offices)
-        self.fields["region"].choices = _blank(
+        self.fields["office"].choices = with_blank((str(o.pk), str(o)) for o in offices)
+        self.fields["region"].choices = with_blank(
             (r.code, str(r)) for r in core_selectors.regions_for_user(user)
         )
 
@@ -269,7 +250,7 @@ def staff_curriculum(request: HttpRequest) -> HttpResponse:
         "by_region": registry.completions_by_region(completions),
         "can_create": registry.staff_completion_create_allowed(user),
     }
-    return render_list(request, "deliver/staff_curriculum.html", _stage(context))
+    return render_list(request, "deliver/staff_curriculum.html", stage_context(context))
 
 
 @login_required
@@ -285,5 +266,5 @@ def staff_completion_create(request: HttpRequest) -> HttpResponse:
         refused=_("You may only record completions for offices inside your own scope."),
         next_url=lambda saved: reverse("deliver:staff-curriculum"),
         template="deliver/staff_completion_form.html",
-        context=_stage({}),
+        context=stage_context({}),
     )
