@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "capdev.diagnose",
     "capdev.plan",
     "capdev.deliver",
+    "capdev.monitor",
 ]
 
 MIDDLEWARE = [

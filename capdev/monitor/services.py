@@ -1,0 +1,126 @@
+"""Writes of the monitor stage: indicators, their targets and measurements, approvals.
+
+Every write checks the writer's scope with the rules that filter lists (see scopes.py);
+`user=None` is the command line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from capdev.core.scoping import Action as Do
+from capdev.core.scoping import ensure_in_scope, may_administer_some
+from capdev.core.services import _save
+from capdev.monitor.models import Indicator, Measurement, Target
+
+Actor = AbstractBaseUser | None
+
+INDICATOR_FIELDS = (
+    "code",
+    "name",
+    "level",
+    "measure",
+    "unit",
+    "direction",
+    "rationale",
+    "verification",
+    "frequency",
+    "responsible",
+    "disaggregations",
+    "baseline",
+    "baseline_numerator",
+    "baseline_denominator",
+    "baseline_period",
+)
+INDICATOR_LINKS = ("results", "pb_outcomes", "deliverables")
+FIGURE_FIELDS = ("period", "disaggregation", "value", "numerator", "denominator", "text")
+MEASUREMENT_FIELDS = (*FIGURE_FIELDS, "source", "evidence")
+
+
+def _check(user: Actor, instance: Any, action: Do) -> None:
+    if user is not None:
+        ensure_in_scope(user, instance, action)
+
+
+def _write_indicator(indicator: Indicator, user: Actor, data: dict[str, Any], action: Do) -> None:
+    _save(indicator, user=user, data=data, fields=INDICATOR_FIELDS)
+    for name in INDICATOR_LINKS:
+        if name in data:
+            getattr(indicator, name).set(data[name])
+    _check(user, indicator, action)  # after the links: a plan's results decide the scope
+
+
+@transaction.atomic
+def indicator_create(*, user: Actor, data: dict[str, Any]) -> Indicator:
+    if user is not None and not may_administer_some(user, Indicator):
+        raise PermissionDenied(_("Your role does not keep indicators."))
+    indicator = Indicator()
+    _write_indicator(indicator, user, data, Do.ADMINISTER)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, user: Actor, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+    _check(user, indicator, Do.CHANGE)
+    if "measure" in data and data["measure"] != indicator.measure and _has_figures(indicator):
+        raise ValidationError(
+            {"measure": _("This indicator has targets or measurements: its type stays.")}
+        )
+    _write_indicator(indicator, user, data, Do.CHANGE)
+    return indicator
+
+
+def _has_figures(indicator: Indicator) -> bool:
+    return indicator.targets.exists() or indicator.measurements.exists()
+
+
+def _figure(model: type[Target | Measurement], indicator: Indicator, data: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """The indicator's target or measurement for the period and disaggregation, or a new one."""
+    key = {"period": data.get("period", ""), "disaggregation": data.get("disaggregation", "")}
+    return model.objects.filter(indicator=indicator, **key).first() or model(indicator=indicator)
+
+
+@transaction.atomic
+def target_set(*, user: Actor, indicator: Indicator, data: dict[str, Any]) -> Target:
+    """The target of a period (in total, or for one disaggregation), new or changed."""
+    _check(user, indicator, Do.CHANGE)
+    target = _figure(Target, indicator, data)
+    _save(target, user=user, data=data, fields=FIGURE_FIELDS)
+    return target
+
+
+@transaction.atomic
+def measurement_record(*, user: Actor, indicator: Indicator, data: dict[str, Any]) -> Measurement:
+    """A measurement with its source and evidence; recording it again withdraws the approval."""
+    _check(user, indicator, Do.CHANGE)
+    measurement = _figure(Measurement, indicator, data)
+    values = {**data, "recorded_by": user, "approved_by": None, "approved_at": None}
+    _save(
+        measurement,
+        user=user,
+        data=values,
+        fields=(*MEASUREMENT_FIELDS, "recorded_by", "approved_by", "approved_at"),
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurement_approve(*, user: Actor, measurement: Measurement) -> Measurement:
+    """The Office approves a measurement someone else recorded (four eyes)."""
+    _check(user, measurement, Do.VALIDATE)
+    if user is not None and measurement.recorded_by_id == user.pk:
+        raise PermissionDenied(_("A measurement is approved by someone other than its recorder."))
+    _save(
+        measurement,
+        user=user,
+        data={"approved_by": user, "approved_at": timezone.now()},
+        fields=("approved_by", "approved_at"),
+        clean=lambda: None,
+    )
+    return measurement
