@@ -1088,7 +1088,8 @@ def import_participants(
             result = ImportResult(
                 rows=rows,
                 participants_added=added,
-                participants_updated=rows - added,
+                # Without evidence columns the people already there are left as they were.
+                participants_updated=rows - added if evidence_fields else 0,
                 people_added=people_added,
             )
             record_delivery(activity, user)

@@ -548,3 +548,12 @@ def test_an_organisation_is_found_by_its_acronym_or_as_capdev_shows_it(world, ac
     ]
     run(world, listing(rows), activity=activity)
     assert set(Person.objects.values_list("organisation", flat=True)) == {union.pk}
+
+
+def test_a_list_without_evidence_updates_no_one_already_there(world, activity):
+    names_only = [row[:3] for row in ROWS]
+    first = run(world, listing(names_only, HEADER[:3]), activity=activity)
+    again = run(world, listing(names_only, HEADER[:3]), activity=activity)
+    assert (first.participants_added, first.participants_updated) == (4, 0)
+    assert (again.rows, again.participants_added, again.participants_updated) == (4, 0, 0)
+    assert Participation.objects.count() == 4
