@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "capdev.plan",
     "capdev.deliver",
     "capdev.monitor",
+    "capdev.parity",
+    "capdev.surveys",
+    "capdev.reports",
 ]
 
 MIDDLEWARE = [

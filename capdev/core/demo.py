@@ -349,10 +349,16 @@ def reset() -> None:
     # Imported here: the demo dataset is the one place where core calls the floors above.
     from capdev.deliver import demo as deliver_demo
     from capdev.diagnose import demo as diagnose_demo
+    from capdev.monitor import demo as monitor_demo
+    from capdev.parity import demo as parity_demo
     from capdev.plan import demo as plan_demo
+    from capdev.surveys import demo as surveys_demo
 
     User = get_user_model()
     with transaction.atomic():
+        surveys_demo.reset()
+        parity_demo.reset()  # parity workshops are activities
+        monitor_demo.reset()  # indicators serve plan results
         deliver_demo.reset()  # activities link plan actions and protect offices and partners
         plan_demo.reset()  # plans protect offices and needs, funding sources their donors
         diagnose_demo.reset()  # assessments and needs protect their organisations
@@ -372,7 +378,10 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
     # Imported here: the demo dataset is the one place where core calls the floors above.
     from capdev.deliver import demo as deliver_demo
     from capdev.diagnose import demo as diagnose_demo
+    from capdev.monitor import demo as monitor_demo
+    from capdev.parity import demo as parity_demo
     from capdev.plan import demo as plan_demo
+    from capdev.surveys import demo as surveys_demo
 
     rng = random.Random(SEED)
     regions = {r.code: r for r in Region.objects.all()}
@@ -386,6 +395,9 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
     delivered = deliver_demo.seed(
         rng=rng, organisations=organisations, offices=offices, planned=planned
     )
+    monitor_demo.seed(rng=rng, organisations=organisations, offices=offices)
+    parity_demo.seed(rng=rng, organisations=organisations, offices=offices)
+    surveys_demo.seed(rng=rng, organisations=organisations, offices=offices)
     DemoDataset.objects.create(scale=scale)
     return SeedResult(
         organisations=len(organisations),

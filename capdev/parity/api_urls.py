@@ -1,0 +1,5 @@
+"""API routes of the parity app (included under /api/)."""
+
+from django.urls import path  # noqa: F401
+
+api_urlpatterns: list = []

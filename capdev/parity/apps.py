@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParityConfig(AppConfig):
+    name = "capdev.parity"
+    label = "parity"
+    verbose_name = _("Gender parity")

@@ -1,0 +1,6 @@
+"""Pages of the surveys app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "surveys"
+urlpatterns: list = []
