@@ -40,8 +40,9 @@ from capdev.diagnose.models import (
     Participant,
     Sex,
     Theme,
+    ThemeScore,
 )
-from capdev.diagnose.summaries import summary_rows
+from capdev.diagnose.summaries import SummaryRows, summary_rows
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 NOTES = "Synthetic demo data."
@@ -659,20 +660,21 @@ def seed(
         for v in versions
     }
     planned = _plan(rng, organisations, instruments, _country_offices(offices))
-    area_scores: list[AreaScore] = []
-    cell_scores: list[CellScore] = []
+    summaries = SummaryRows()
     for plan in planned:
-        areas, cells = summary_rows(
-            plan.assessment, plan.instrument.items, plan.scores, plan.assessment.organisation.group
+        summaries.extend(
+            summary_rows(
+                plan.assessment,
+                plan.instrument.items,
+                plan.scores,
+                plan.assessment.organisation.group,
+            )
         )
-        area_scores += areas
-        cell_scores += cells
     participants = [p for plan in planned for p in _participants(rng, plan.assessment)]
     with translation.override("en"):
         needs = _assessment_needs(rng, planned) + _other_needs(rng, organisations)
     bulk_create_with_history([p.assessment for p in planned], Assessment, batch_size=500)
-    AreaScore.objects.bulk_create(area_scores, batch_size=1000)
-    CellScore.objects.bulk_create(cell_scores, batch_size=1000)
+    summaries.write()
     item_scores = [
         ItemScore(
             assessment=plan.assessment,
@@ -695,7 +697,7 @@ def reset() -> None:
     Assessments and needs protect their organisation, so this runs before the core reset.
     """
     with transaction.atomic():
-        for model in (Need, Participant, ItemScore, AreaScore, CellScore, Assessment):
+        for model in (Need, Participant, ItemScore, AreaScore, CellScore, ThemeScore, Assessment):
             _delete_all(model)
         builtin = Instrument.objects.filter(builtin=True)
         versions = InstrumentVersion.objects.filter(instrument__in=builtin)

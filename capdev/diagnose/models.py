@@ -416,6 +416,24 @@ class CellScore(SummaryScore):
         return f"{self.level}/{self.type}: {self.percent}%"
 
 
+class ThemeScore(SummaryScore):
+    """The scores of one theme of an assessment: dashboards filter capacity change by theme."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="theme_scores"
+    )
+    theme = models.CharField(max_length=40, choices=Theme)
+
+    class Meta:
+        ordering = ["theme"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "theme"], name="theme_score_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme}: {self.percent}%"
+
+
 class Need(GridPosition):
     class Priority(models.IntegerChoices):
         HIGH = 1, _("High")

@@ -17,6 +17,7 @@ from capdev.diagnose.models import (
     ItemScore,
     Need,
     Participant,
+    ThemeScore,
 )
 
 # Instruments are shared reference material: everyone with a grant reads them; HQ and
@@ -37,7 +38,7 @@ register(
         validators=WRITING_ROLES - {Role.FOCAL_POINT},
     ),
 )
-for model in (Participant, ItemScore, AreaScore, CellScore):
+for model in (Participant, ItemScore, AreaScore, CellScore, ThemeScore):
     register(
         model,
         ScopePaths(

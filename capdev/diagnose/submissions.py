@@ -30,15 +30,13 @@ from simple_history.utils import bulk_create_with_history
 from capdev.core.models import Office, Organisation
 from capdev.core.scoping import Action, scoped
 from capdev.diagnose.models import (
-    AreaScore,
     Assessment,
-    CellScore,
     InstrumentVersion,
     Item,
     ItemScore,
 )
 from capdev.diagnose.services import ONLY_SELF_ASSESSMENTS
-from capdev.diagnose.summaries import summary_rows
+from capdev.diagnose.summaries import SummaryRows, summary_rows
 from capdev.diagnose.xlsform import EVIDENCE_SUFFIX
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -378,7 +376,7 @@ def _write(
     progress: Progress | None,
 ) -> list[Assessment]:
     now = timezone.now()
-    assessments, area_rows, cell_rows = [], [], []
+    assessments, summaries = [], SummaryRows()
     # Submissions already imported count as written, so that progress reaches the total.
     skipped = total - len(parsed)
     if progress and skipped:
@@ -395,12 +393,15 @@ def _write(
             source=Assessment.Source.SUBMISSION,
             instance_id=submission.instance_id,
         )
-        areas, cells = summary_rows(
-            assessment, items, {k: v[0] for k, v in submission.scores.items()}, submission.group
+        summaries.extend(
+            summary_rows(
+                assessment,
+                items,
+                {k: v[0] for k, v in submission.scores.items()},
+                submission.group,
+            )
         )
         assessments.append(assessment)
-        area_rows += areas
-        cell_rows += cells
         if progress:
             progress(total + skipped + done, total * 2)
     bulk_create_with_history(assessments, Assessment, default_user=user)
@@ -420,6 +421,5 @@ def _write(
             for item_id, (score, evidence) in submission.scores.items()
         ]
     bulk_create_with_history(score_rows, ItemScore, default_user=user, batch_size=2000)
-    AreaScore.objects.bulk_create(area_rows, batch_size=2000)
-    CellScore.objects.bulk_create(cell_rows, batch_size=2000)
+    summaries.write()
     return assessments

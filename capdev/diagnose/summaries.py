@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from capdev.core.models import Organisation
-from capdev.diagnose.models import AreaScore, Assessment, CellScore, Item, ItemScore
+from capdev.diagnose.models import (
+    AreaScore,
+    Assessment,
+    CellScore,
+    Item,
+    ItemScore,
+    ThemeScore,
+)
+from capdev.diagnose.signals import summaries_written
 
 SUMMARY_FIELDS = ("item_count", "answered", "required_missing", "score_mean", "score_percent")
 
@@ -53,30 +61,62 @@ class _Tally:
         return (self.weighted_percent / self.weight).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def tally(
-    items: Iterable[Item], scores: dict[int, int | None], group: str
-) -> tuple[_Tally, dict[int, _Tally], dict[tuple[str, str], _Tally]]:
-    """Overall, per-area and per-cell tallies of `scores` (item id → score) over the `items`
-    that apply to organisations of constituent `group` (the others are not asked)."""
-    overall = _Tally()
-    areas: dict[int, _Tally] = defaultdict(_Tally)
-    cells: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
+@dataclass
+class _Tallies:
+    overall: _Tally = field(default_factory=_Tally)
+    areas: dict[int, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
+    cells: dict[tuple[str, str], _Tally] = field(default_factory=lambda: defaultdict(_Tally))
+    themes: dict[str, _Tally] = field(default_factory=lambda: defaultdict(_Tally))
+
+
+def tally(items: Iterable[Item], scores: dict[int, int | None], group: str) -> _Tallies:
+    """Overall, per-area, per-cell and per-theme tallies of `scores` (item id → score) over
+    the `items` that apply to organisations of constituent `group` (the others are not
+    asked)."""
+    tallies = _Tallies()
     for item in items:
         if not item.applies_to(group):
             continue
         score = scores.get(item.pk)
-        overall.add(item, score)
-        areas[item.area_id].add(item, score)
-        cells[(item.level, item.type)].add(item, score)
-    return overall, areas, cells
+        tallies.overall.add(item, score)
+        tallies.areas[item.area_id].add(item, score)
+        tallies.cells[(item.level, item.type)].add(item, score)
+        tallies.themes[item.theme].add(item, score)
+    return tallies
+
+
+@dataclass
+class SummaryRows:
+    """The unsaved summary rows of one or more assessments."""
+
+    areas: list[AreaScore] = field(default_factory=list)
+    cells: list[CellScore] = field(default_factory=list)
+    themes: list[ThemeScore] = field(default_factory=list)
+
+    def extend(self, other: SummaryRows) -> None:
+        self.areas += other.areas
+        self.cells += other.cells
+        self.themes += other.themes
+
+    def save(self, batch_size: int = 2000) -> None:
+        AreaScore.objects.bulk_create(self.areas, batch_size=batch_size)
+        CellScore.objects.bulk_create(self.cells, batch_size=batch_size)
+        ThemeScore.objects.bulk_create(self.themes, batch_size=batch_size)
+
+    def write(self) -> None:
+        """Save the rows of assessments already saved with their totals, and say so."""
+        self.save()
+        organisations = {row.assessment.organisation_id for row in self.cells}
+        summaries_written.send(Assessment, organisation_ids=organisations)
 
 
 def summary_rows(
     assessment: Assessment, items: Iterable[Item], scores: dict[int, int | None], group: str
-) -> tuple[list[AreaScore], list[CellScore]]:
+) -> SummaryRows:
     """Set the assessment's totals from `scores` and return its unsaved summary rows;
     `group` is the assessed organisation's constituent group."""
-    overall, areas, cells = tally(items, scores, group)
+    tallies = tally(items, scores, group)
+    overall, areas, cells = tallies.overall, tallies.areas, tallies.cells
     assessment.item_count = overall.total
     assessment.answered = overall.answered
     assessment.required_missing = overall.required_missing
@@ -105,7 +145,18 @@ def summary_rows(
         )
         for (level, kind), t in cells.items()
     ]
-    return area_rows, cell_rows
+    theme_rows = [
+        ThemeScore(
+            assessment=assessment,
+            theme=theme,
+            answered=t.answered,
+            total=t.total,
+            mean=t.mean,
+            percent=t.percent,
+        )
+        for theme, t in tallies.themes.items()
+    ]
+    return SummaryRows(area_rows, cell_rows, theme_rows)
 
 
 def summarise(assessment: Assessment) -> None:
@@ -113,11 +164,11 @@ def summarise(assessment: Assessment) -> None:
     items = Item.objects.filter(version_id=assessment.version_id)
     scores = dict(ItemScore.objects.filter(assessment=assessment).values_list("item_id", "score"))
     group = Organisation.objects.values_list("group", flat=True).get(pk=assessment.organisation_id)
-    area_rows, cell_rows = summary_rows(assessment, items, scores, group)
-    AreaScore.objects.filter(assessment=assessment).delete()
-    CellScore.objects.filter(assessment=assessment).delete()
-    AreaScore.objects.bulk_create(area_rows)
-    CellScore.objects.bulk_create(cell_rows)
+    rows = summary_rows(assessment, items, scores, group)
+    for model in (AreaScore, CellScore, ThemeScore):
+        model.objects.filter(assessment=assessment).delete()
+    rows.save()
     Assessment.objects.filter(pk=assessment.pk).update(
         **{name: getattr(assessment, name) for name in SUMMARY_FIELDS}
     )
+    summaries_written.send(Assessment, organisation_ids={assessment.organisation_id})

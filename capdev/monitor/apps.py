@@ -8,4 +8,5 @@ class MonitorConfig(AppConfig):
     verbose_name = _("Monitor")
 
     def ready(self) -> None:
-        from capdev.monitor import scopes  # noqa: F401  (registers the models with scoping)
+        # registers the models with scoping; keeps the dashboard facts up to date
+        from capdev.monitor import receivers, scopes  # noqa: F401

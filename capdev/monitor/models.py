@@ -276,3 +276,59 @@ class Measurement(Figure):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period} {self.disaggregation}".strip()
+
+
+class CapacityFact(models.Model):
+    """One figure of a submitted or validated assessment — overall, one grid cell or one
+    theme — with the assessed organisation's place copied in.
+
+    Capacity dashboards read these rows, never the item scores: they are written whenever an
+    assessment or its summary changes (capdev.monitor.capacity), so that a dashboard filters
+    and groups a few thousand rows without joins however many scores lie behind them
+    (docs/decisions.md §12). `sequence` numbers the organisation's assessments in date
+    order: 1 is its baseline; `latest` marks its most recent one.
+    """
+
+    OVERALL = ""
+
+    assessment = models.ForeignKey(
+        "diagnose.Assessment", on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    country = models.ForeignKey("core.Country", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("core.Region", on_delete=models.CASCADE, related_name="+")
+    group = models.CharField(max_length=12)
+    date = models.DateField()
+    year = models.PositiveSmallIntegerField()
+    # "" overall, "cell:<level>:<type>" a grid cell, "theme:<theme>" a theme
+    dimension = models.CharField(max_length=64)
+    percent = models.DecimalField(max_digits=6, decimal_places=2)
+    complete = models.BooleanField()
+    sequence = models.PositiveSmallIntegerField()
+    latest = models.BooleanField()
+
+    class Meta:
+        ordering = ["organisation", "dimension", "sequence"]
+        indexes = [
+            models.Index(fields=["dimension", "latest", "group"], name="fact_latest"),
+            models.Index(fields=["dimension", "sequence", "group"], name="fact_sequence"),
+            models.Index(fields=["dimension", "year", "group", "percent"], name="fact_year"),
+            models.Index(fields=["organisation", "dimension"], name="fact_organisation"),
+            models.Index(fields=["country", "dimension"], name="fact_country"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "dimension"], name="fact_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.dimension or 'overall'} {self.date}: {self.percent}"
+
+
+def cell_dimension(level: str, kind: str) -> str:
+    return f"cell:{level}:{kind}"
+
+
+def theme_dimension(theme: str) -> str:
+    return f"theme:{theme}"

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from capdev.core.models import Role
 from capdev.core.scoping import WRITING_ROLES, ScopePaths, register
-from capdev.monitor.models import Indicator, Measurement, Target
+from capdev.monitor.models import CapacityFact, Indicator, Measurement, Target
 
 KEEPERS = frozenset(WRITING_ROLES - {Role.FOCAL_POINT})
 APPROVERS = frozenset({Role.ADMIN, Role.HQ, Role.OFFICE})
@@ -34,3 +34,15 @@ def _indicator_paths(prefix: str) -> ScopePaths:
 register(Indicator, _indicator_paths(""))
 for model in (Target, Measurement):
     register(model, _indicator_paths("indicator__"))
+
+# Capacity facts follow the organisation assessed, like its assessments; nobody writes them.
+register(
+    CapacityFact,
+    ScopePaths(
+        country="country",
+        region="region",
+        group="group",
+        organisation="organisation",
+        writers=frozenset(),
+    ),
+)

@@ -20,6 +20,7 @@ from capdev.diagnose.models import (
     Need,
     Participant,
     Sex,
+    ThemeScore,
 )
 from capdev.diagnose.summaries import tally
 
@@ -119,6 +120,9 @@ def test_summaries_match_a_recomputation_and_only_drafts_miss_required_items(see
     areas = defaultdict(dict)
     for row in AreaScore.objects.all():
         areas[row.assessment_id][row.area_id] = (row.answered, row.total, row.mean, row.percent)
+    themes = defaultdict(dict)
+    for row in ThemeScore.objects.all():
+        themes[row.assessment_id][row.theme] = (row.answered, row.total, row.mean, row.percent)
     cells = defaultdict(dict)
     for row in CellScore.objects.all():
         cells[row.assessment_id][(row.level, row.type)] = (
@@ -133,7 +137,8 @@ def test_summaries_match_a_recomputation_and_only_drafts_miss_required_items(see
         for item in items:
             score = scores.get(item.pk)
             assert score is None or item.scale_min <= score <= item.scale_max
-        overall, by_area, by_cell = tally(items, scores, assessment.organisation.group)
+        tallies = tally(items, scores, assessment.organisation.group)
+        overall, by_area, by_cell = tallies.overall, tallies.areas, tallies.cells
         if assessment.status != Assessment.Status.DRAFT:
             assert overall.required_missing == 0
         assert (
@@ -154,6 +159,9 @@ def test_summaries_match_a_recomputation_and_only_drafts_miss_required_items(see
         }
         assert cells[assessment.pk] == {
             k: (t.answered, t.total, t.mean, t.percent) for k, t in by_cell.items()
+        }
+        assert themes[assessment.pk] == {
+            k: (t.answered, t.total, t.mean, t.percent) for k, t in tallies.themes.items()
         }
 
 

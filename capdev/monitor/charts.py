@@ -1,0 +1,155 @@
+"""Vega-Lite charts of the capacity dashboards, built with Altair, drawn by vega-embed (and
+rendered to SVG for PDF reports). Each chart has a table with the same figures beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+from django.utils.translation import gettext as _
+
+from capdev.core.models import ConstituentGroup
+from capdev.monitor.dashboards import CapacityDashboard, Comparison, OrganisationDashboard
+from capdev.monitor.forms_dashboards import grid_cell_labels
+
+BASELINE, LATEST = "#9ca3af", "#1f5f99"
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    # The specs are built from our own figures: skipping the JSON-schema validation keeps a
+    # dashboard's response time in milliseconds.
+    return chart.to_dict(validate=False)
+
+
+def baseline_latest(rows: list[Comparison], *, axis_title: str) -> dict[str, Any]:
+    """Dumbbells: each row's cohort mean at baseline (grey) and latest (blue), in %."""
+    name, score, when = axis_title, _("Score (%)"), _("Assessment")
+    baseline, latest = _("Baseline"), _("Latest")
+    values = []
+    for row in rows:
+        if row.cohort_baseline_mean is None:
+            continue
+        values += [
+            {name: row.label, when: baseline, score: float(row.cohort_baseline_mean)},
+            {name: row.label, when: latest, score: float(row.cohort_latest_mean or 0)},
+        ]
+    order = [row.label for row in rows]
+    base = alt.Chart(alt.Data(values=values)).encode(
+        y=alt.Y(f"{name}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    )
+    rule = base.mark_rule(color="#6b7280").encode(
+        x=alt.X(f"min({score}):Q", scale=alt.Scale(domain=[0, 100]), title=score),
+        x2=f"max({score}):Q",
+    )
+    points = base.mark_circle(size=110, opacity=1).encode(
+        x=alt.X(f"{score}:Q"),
+        color=alt.Color(
+            f"{when}:N",
+            scale=alt.Scale(domain=[baseline, latest], range=[BASELINE, LATEST]),
+            legend=alt.Legend(orient="bottom", title=None),
+        ),
+        tooltip=[f"{name}:N", f"{when}:N", f"{score}:Q"],
+    )
+    height = max(80, 30 * len(order))
+    return _spec(alt.layer(rule, points).properties(width="container", height=height))
+
+
+def trend(dashboard: CapacityDashboard) -> dict[str, Any]:
+    """The mean score of the assessments held each year, with how many there were."""
+    year, score, count = _("Year"), _("Mean score (%)"), _("Assessments")
+    values = [
+        {year: str(point.year), score: float(point.mean), count: point.assessments}
+        for point in dashboard.trend
+        if point.mean is not None
+    ]
+    line = (
+        alt.Chart(alt.Data(values=values))
+        .mark_line(point=True, color=LATEST)
+        .encode(
+            x=alt.X(f"{year}:O"),
+            y=alt.Y(f"{score}:Q", scale=alt.Scale(domain=[0, 100])),
+            tooltip=[f"{year}:O", f"{score}:Q", f"{count}:Q"],
+        )
+    )
+    return _spec(line.properties(width="container", height=220))
+
+
+def distribution(dashboard: CapacityDashboard) -> dict[str, Any]:
+    """How many organisations of the cohort changed by how many points."""
+    change, count = _("Change (points)"), _("Organisations")
+    values = [
+        {change: f"{b.low} – {b.high}", "low": b.low, count: b.organisations}
+        for b in dashboard.distribution
+    ]
+    bars = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{change}:N", sort=alt.SortField("low"), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{count}:Q"),
+            color=alt.condition(alt.datum.low < 0, alt.value("#c2410c"), alt.value(LATEST)),
+            tooltip=[f"{change}:N", f"{count}:Q"],
+        )
+    )
+    return _spec(bars.properties(width="container", height=220))
+
+
+def membership(dashboard: CapacityDashboard) -> dict[str, Any]:
+    """Members of workers' and employers' organisations by year (§12)."""
+    year, members, group = _("Year"), _("Members"), _("Group")
+    values = [
+        {year: str(p.year), members: p.members, group: str(ConstituentGroup(p.group).label)}
+        for p in dashboard.membership
+    ]
+    lines = (
+        alt.Chart(alt.Data(values=values))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{year}:O"),
+            y=alt.Y(f"{members}:Q"),
+            color=alt.Color(f"{group}:N", legend=alt.Legend(orient="bottom")),
+            tooltip=[f"{year}:O", f"{group}:N", f"{members}:Q"],
+        )
+    )
+    return _spec(lines.properties(width="container", height=220))
+
+
+def organisation_series(dashboard: OrganisationDashboard) -> dict[str, Any]:
+    """One organisation's overall and grid-cell scores at each assessment."""
+    labels = dict(grid_cell_labels())
+    day, score, figure = _("Assessment date"), _("Score (%)"), _("Figure")
+    overall = _("Overall score")
+    values = [
+        {
+            day: point["date"].isoformat(),
+            score: float(point["percent"]),
+            figure: overall if not point["dimension"] else labels[point["dimension"]],
+        }
+        for point in dashboard.series
+        if not point["dimension"] or point["dimension"] in labels
+    ]
+    lines = (
+        alt.Chart(alt.Data(values=values))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{day}:T"),
+            y=alt.Y(f"{score}:Q", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(f"{figure}:N", legend=alt.Legend(orient="bottom", columns=2)),
+            strokeWidth=alt.condition(alt.datum[figure] == overall, alt.value(3), alt.value(1.5)),
+            tooltip=[f"{day}:T", f"{figure}:N", f"{score}:Q"],
+        )
+    )
+    return _spec(lines.properties(width="container", height=260))
+
+
+def capacity_charts(dashboard: CapacityDashboard) -> dict[str, dict[str, Any]]:
+    """Every chart of a capacity dashboard, by the name the page and reports use."""
+    charts = {
+        "by_group": baseline_latest(dashboard.by_group, axis_title=_("Constituent group")),
+        "by_place": baseline_latest(dashboard.by_place, axis_title=_("Place")),
+        "trend": trend(dashboard),
+        "distribution": distribution(dashboard),
+    }
+    if dashboard.membership:
+        charts["membership"] = membership(dashboard)
+    return charts
