@@ -170,8 +170,11 @@ def visible(world, persona: str, **place) -> list[Organisation]:
     reach = {
         "hq": set(orgs),
         "office_a": {k for k in orgs if k[:2] in ("KE", "UG")},
+        "office_b": {k for k in orgs if k[:2] in ("FR", "DE")},
         "focal": {"KE-gov"},
         "workers": {k for k in orgs if k.endswith("-wrk")},
+        "viewer": {k for k in orgs if k.startswith("TH")},
+        "evaluator": set(orgs),
     }[persona]
     chosen = [orgs[k] for k in sorted(reach)]
     if "group" in place:
@@ -188,8 +191,11 @@ CASES = [
     ("hq", {"region": "EUROPE_CENTRAL_ASIA", "group": "employers"}, "theme:leadership"),
     ("office_a", {}, ""),
     ("office_a", {"group": "government"}, "cell:individual:functional"),
+    ("office_b", {}, "cell:organisational:functional"),
     ("focal", {}, ""),
     ("workers", {}, "theme:osh"),
+    ("viewer", {}, ""),
+    ("evaluator", {"group": "employers"}, ""),
 ]
 
 
