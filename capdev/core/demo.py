@@ -396,7 +396,7 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
         rng=rng, organisations=organisations, offices=offices, planned=planned
     )
     monitor_demo.seed(rng=rng, organisations=organisations, offices=offices)
-    parity_demo.seed(rng=rng, organisations=organisations, offices=offices)
+    parity_workshops = parity_demo.seed(rng=rng, organisations=organisations, offices=offices)
     surveys_demo.seed(rng=rng, organisations=organisations, offices=offices)
     DemoDataset.objects.create(scale=scale)
     return SeedResult(
@@ -406,6 +406,6 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
         needs=diagnosed.needs + planned.needs_added,
         users=users,
         plans=len(planned.plans),
-        activities=delivered.activities,
+        activities=delivered.activities + parity_workshops,
         participants=delivered.participants,
     )

@@ -1,5 +1,21 @@
-"""API routes of the parity app (included under /api/)."""
+"""API routes of gender parity (included under /api/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-api_urlpatterns: list = []
+from capdev.parity import api
+
+api_urlpatterns = [
+    path("meetings/", api.MeetingList.as_view(), name="api-meeting-list"),
+    path("meetings/<int:pk>/", api.MeetingDetail.as_view(), name="api-meeting-detail"),
+    path(
+        "meetings/<int:pk>/delegates/",
+        api.DelegateList.as_view(),
+        name="api-meeting-delegates",
+    ),
+    path(
+        "meetings/<int:pk>/delegates/import/",
+        api.DelegateImport.as_view(),
+        name="api-meeting-delegates-import",
+    ),
+    path("parity/summary/", api.ParitySummary.as_view(), name="api-parity-summary"),
+]

@@ -6,3 +6,6 @@ class ParityConfig(AppConfig):
     name = "capdev.parity"
     label = "parity"
     verbose_name = _("Gender parity")
+
+    def ready(self) -> None:
+        from capdev.parity import scopes  # noqa: F401  (registers the models with scoping)
