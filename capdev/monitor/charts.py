@@ -1,5 +1,6 @@
-"""Vega-Lite charts of the capacity dashboards, built with Altair, drawn by vega-embed (and
-rendered to SVG for PDF reports). Each chart has a table with the same figures beside it."""
+"""Vega-Lite charts of the monitor stage, built with Altair, drawn by vega-embed (and
+rendered to SVG for PDF reports): the capacity dashboards and an indicator against its
+targets. Each chart has a table with the same figures beside it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 from capdev.core.models import ConstituentGroup
 from capdev.monitor.dashboards import CapacityDashboard, Comparison, OrganisationDashboard
 from capdev.monitor.forms_dashboards import grid_cell_labels
+from capdev.monitor.models import Indicator
+from capdev.monitor.selectors import IndicatorReport
 
 BASELINE, LATEST = "#9ca3af", "#1f5f99"
 
@@ -153,3 +156,39 @@ def capacity_charts(dashboard: CapacityDashboard) -> dict[str, dict[str, Any]]:
     if dashboard.membership:
         charts["membership"] = membership(dashboard)
     return charts
+
+
+def indicator_chart(report: IndicatorReport) -> dict[str, Any] | None:
+    """Actual against target by period (Vega-Lite, built with Altair); None with nothing to
+    draw. The page shows the same figures in a table."""
+    indicator = report.indicator
+    if indicator.measure == Indicator.Measure.TEXT:
+        return None
+    values = []
+    for row in report.periods:
+        for series, figure in ((_("Target"), row.target), (_("Actual"), row.measurement)):
+            if figure is not None and figure.figure is not None:
+                values.append(
+                    {"period": row.period, "series": series, "value": float(figure.figure)}
+                )
+    if not values:
+        return None
+    unit = "%" if indicator.measure == Indicator.Measure.PERCENTAGE else indicator.unit
+    order = [row.period for row in report.periods]
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_line(point=alt.OverlayMarkDef(size=80))
+        .encode(
+            x=alt.X("period:O", title=_("Period"), sort=order),
+            y=alt.Y("value:Q", title=unit or _("Value")),
+            color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#8c959f", "#1f5f99"])),
+            strokeDash=alt.StrokeDash("series:N", legend=None),
+            tooltip=[
+                alt.Tooltip("period:O", title=_("Period")),
+                alt.Tooltip("series:N", title=_("Series")),
+                alt.Tooltip("value:Q", title=unit or _("Value"), format=",.1f"),
+            ],
+        )
+        .properties(width="container", height=240)
+    )
+    return chart.to_dict()

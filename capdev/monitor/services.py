@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capdev.core.scoping import Action as Do
-from capdev.core.scoping import ensure_in_scope, may_administer_some
-from capdev.core.services import _save
+from capdev.core.scoping import ensure_in_scope, may_administer_some, scoped
+from capdev.core.services import _delete, _save
 from capdev.monitor.models import Indicator, Measurement, Target
+from capdev.plan.models import Result
 
 Actor = AbstractBaseUser | None
 
@@ -48,11 +49,24 @@ def _check(user: Actor, instance: Any, action: Do) -> None:
         ensure_in_scope(user, instance, action)
 
 
+def _with_unseen_results(indicator: Indicator, user: Actor, chosen: list[Any]) -> list[Any]:
+    """`chosen`, plus the plan results the indicator serves beyond the user's sight: an
+    editor who sees one of its plans must not unlink another's by saving."""
+    if user is None or indicator.pk is None:
+        return chosen
+    visible = scoped(user, Result.objects.all()).values("pk")
+    return [*chosen, *indicator.results.exclude(pk__in=visible)]
+
+
 def _write_indicator(indicator: Indicator, user: Actor, data: dict[str, Any], action: Do) -> None:
+    created = indicator.pk is None
     _save(indicator, user=user, data=data, fields=INDICATOR_FIELDS)
     for name in INDICATOR_LINKS:
         if name in data:
-            getattr(indicator, name).set(data[name])
+            values = list(data[name])
+            if name == "results" and not created:
+                values = _with_unseen_results(indicator, user, values)
+            getattr(indicator, name).set(values)
     _check(user, indicator, action)  # after the links: a plan's results decide the scope
 
 
@@ -124,3 +138,10 @@ def measurement_approve(*, user: Actor, measurement: Measurement) -> Measurement
         clean=lambda: None,
     )
     return measurement
+
+
+@transaction.atomic
+def measurement_delete(*, user: Actor, measurement: Measurement) -> None:
+    """Delete a measurement (its history stays): the roles that keep the indicator."""
+    _check(user, measurement, Do.ADMINISTER)
+    _delete(measurement, user=user)
