@@ -6,3 +6,6 @@ class SurveysConfig(AppConfig):
     name = "capdev.surveys"
     label = "surveys"
     verbose_name = _("Constituent surveys")
+
+    def ready(self) -> None:
+        from capdev.surveys import scopes  # noqa: F401  (registers the models with scoping)
