@@ -69,7 +69,7 @@ def trend(dashboard: CapacityDashboard) -> dict[str, Any]:
         alt.Chart(alt.Data(values=values))
         .mark_line(point=True, color=LATEST)
         .encode(
-            x=alt.X(f"{year}:O"),
+            x=alt.X(f"{year}:O", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{score}:Q", scale=alt.Scale(domain=[0, 100])),
             tooltip=[f"{year}:O", f"{score}:Q", f"{count}:Q"],
         )
@@ -108,7 +108,7 @@ def membership(dashboard: CapacityDashboard) -> dict[str, Any]:
         alt.Chart(alt.Data(values=values))
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{year}:O"),
+            x=alt.X(f"{year}:O", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{members}:Q"),
             color=alt.Color(f"{group}:N", legend=alt.Legend(orient="bottom")),
             tooltip=[f"{year}:O", f"{group}:N", f"{members}:Q"],
