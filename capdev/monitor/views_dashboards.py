@@ -13,6 +13,7 @@ from capdev.core import selectors as core_selectors
 from capdev.core.models import Country
 from capdev.lib.pages import paginate, render_list
 from capdev.monitor import charts, dashboards
+from capdev.monitor.capacity import COMPLETE_SHARE
 from capdev.monitor.forms_dashboards import (
     CapacityFilterForm,
     SubsetForm,
@@ -27,7 +28,9 @@ SUBSET_LABELS = {
     "declined": _("Organisations of the cohort whose latest score is below their baseline."),
     "missing": _("Tripartite organisations never assessed."),
     "stale": _("Organisations whose latest assessment is older than three years."),
-    "incomplete": _("Organisations whose latest assessment has under 80% of its items scored."),
+    "incomplete": _(
+        "Organisations whose latest assessment has under %(share)s%% of its items scored."
+    ),
     "outliers": _(
         "Organisations whose change lies more than three standard deviations from the mean."
     ),
@@ -139,7 +142,7 @@ def organisations_behind(request: HttpRequest) -> HttpResponse:
         rows = dashboards.organisations_behind(request.user, filters, subset)
         context |= {
             "subset": subset,
-            "subset_label": SUBSET_LABELS[subset],
+            "subset_label": SUBSET_LABELS[subset] % {"share": round(100 * COMPLETE_SHARE)},
             "total": len(rows),
             **paginate(request, rows),
         }

@@ -199,7 +199,7 @@ class ParityTarget(models.Model):
         _("goal (%)"),
         default=50,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_("50% is parity."),
+        help_text=_("Parity is 50%."),
     )
     decided_by = models.CharField(
         _("decided by"),
