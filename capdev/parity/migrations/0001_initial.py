@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('minimum_percent', models.PositiveSmallIntegerField(default=30, help_text='A delegation or group below this share needs help.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='minimum share of women (%)')),
-                ('goal_percent', models.PositiveSmallIntegerField(default=50, help_text='50% is parity.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='goal (%)')),
+                ('goal_percent', models.PositiveSmallIntegerField(default=50, help_text='Parity is 50%.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='goal (%)')),
                 ('decided_by', models.CharField(blank=True, help_text='The decision that set these figures, e.g. a Governing Body document.', max_length=200, verbose_name='decided by')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -149,7 +149,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('minimum_percent', models.PositiveSmallIntegerField(default=30, help_text='A delegation or group below this share needs help.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='minimum share of women (%)')),
-                ('goal_percent', models.PositiveSmallIntegerField(default=50, help_text='50% is parity.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='goal (%)')),
+                ('goal_percent', models.PositiveSmallIntegerField(default=50, help_text='Parity is 50%.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='goal (%)')),
                 ('decided_by', models.CharField(blank=True, help_text='The decision that set these figures, e.g. a Governing Body document.', max_length=200, verbose_name='decided by')),
             ],
             options={
