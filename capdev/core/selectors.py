@@ -56,9 +56,12 @@ def countries_for_user(user: User, *, q: str = "", region: str = "") -> QuerySet
     return countries
 
 
-def country_for_user(user: User, iso_alpha2: str) -> Country:
+def country_for_user(user: User, code: str) -> Country:
+    """The country with this ISO 3166 alpha-2 or alpha-3 code, if the user sees it (404
+    otherwise)."""
+    field = "iso_alpha3" if len(code) == 3 else "iso_alpha2"
     try:
-        return countries_for_user(user).get(iso_alpha2=iso_alpha2.upper())
+        return countries_for_user(user).get(**{field: code.upper()})
     except Country.DoesNotExist:
         raise Http404 from None
 

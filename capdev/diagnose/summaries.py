@@ -171,4 +171,5 @@ def summarise(assessment: Assessment) -> None:
     Assessment.objects.filter(pk=assessment.pk).update(
         **{name: getattr(assessment, name) for name in SUMMARY_FIELDS}
     )
-    summaries_written.send(Assessment, organisation_ids={assessment.organisation_id})
+    if assessment.status != Assessment.Status.DRAFT:  # a draft's summary counts nowhere yet
+        summaries_written.send(Assessment, organisation_ids={assessment.organisation_id})

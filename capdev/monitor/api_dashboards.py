@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -10,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from capdev.core.models import Country
+from capdev.core.selectors import country_for_user
 from capdev.monitor import dashboards
 from capdev.monitor.forms_dashboards import CapacityFilterForm
 
@@ -57,7 +56,7 @@ class QualityOutput(serializers.Serializer):
     missing = serializers.IntegerField(help_text="never assessed")
     stale = serializers.IntegerField(help_text="latest assessment older than three years")
     incomplete = serializers.IntegerField(help_text="latest with under 80% of items scored")
-    outliers = serializers.IntegerField(help_text="change beyond 3 standard deviations")
+    outliers = serializers.IntegerField(help_text="change with a modified z-score above 3.5")
 
 
 class MembershipOutput(serializers.Serializer):
@@ -133,15 +132,13 @@ class CountryDashboard(APIView):
         summary="A country's tripartite capacity-change dashboard",
         description=(
             "Each tripartite constituent's baseline and latest score, overall and by grid "
-            "cell, and the country's capacity dashboard. 404 for an unknown ISO3 code."
+            "cell, and the country's capacity dashboard. 404 for an unknown ISO3 code or a "
+            "country outside the caller's scope."
         ),
         parameters=FILTERS[1:],
         responses={200: CountryOutput},
     )
     def get(self, request: Request, iso3: str) -> Response:
-        try:
-            country = Country.objects.get(iso_alpha3=iso3.upper())
-        except Country.DoesNotExist:
-            raise Http404 from None
+        country = country_for_user(request.user, iso3)  # 404 outside the caller's scope
         dashboard = dashboards.country_dashboard(request.user, country, _filters(request))
         return Response(CountryOutput(dashboard).data)

@@ -141,6 +141,10 @@ def refresh(organisation_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
+        # Two writers refreshing one organisation at once would each insert the rows the
+        # other's delete did not see: the second waits here instead (PostgreSQL; SQLite
+        # writes one at a time anyway).
+        list(Organisation.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
         CapacityFact.objects.filter(organisation_id__in=ids).delete()
         _insert(_fact_rows(ids))
 

@@ -31,7 +31,7 @@ from capdev.core.scoping import scoped
 from capdev.monitor.models import CapacityFact
 
 STALE_AFTER_YEARS = 3
-OUTLIER_SD = 3  # a change further than this many standard deviations from the mean
+OUTLIER_SCORE = 3.5  # modified z-score beyond which a change is an outlier
 BIN_WIDTH = 5  # points of change per bar of the distribution
 CENT = Decimal("0.01")
 
@@ -169,7 +169,7 @@ class Quality:
     missing: int  # never assessed
     stale: int  # latest assessment older than three years
     incomplete: int  # latest assessment with under 80% of its items scored
-    outliers: int  # change further than OUTLIER_SD standard deviations from the mean
+    outliers: int  # change far from the others' (see outliers())
 
 
 @dataclass(frozen=True)
@@ -296,16 +296,23 @@ def distribution(pairs_: list[Pair]) -> list[Bin]:
 
 
 def outliers(pairs_: list[Pair]) -> list[Pair]:
-    """Organisations whose change lies more than OUTLIER_SD standard deviations from the
-    cohort's mean change: a data-entry slip as often as a real leap."""
+    """Organisations of the cohort whose change lies far from the others': a modified
+    z-score (distance from the median change / (median absolute deviation / 0.6745)) above
+    OUTLIER_SCORE, the rule of Iglewicz and Hoaglin. Medians are not pulled by the outlier
+    itself, so one leap among ten organisations is found, which a rule on the mean and
+    standard deviation cannot do. A data-entry slip as often as a real leap."""
     cohort = [p for p in pairs_ if p.change is not None]
     if len(cohort) < 3:
         return []
     changes = [float(p.change) for p in cohort]  # type: ignore[arg-type]
-    centre, spread = statistics.fmean(changes), statistics.pstdev(changes)
-    if not spread:
+    centre = statistics.median(changes)
+    deviations = [abs(c - centre) for c in changes]
+    # Both estimate the standard deviation of normal data; the second when most changes
+    # are equal and the median absolute deviation is 0.
+    scale = statistics.median(deviations) / 0.6745 or 1.253314 * statistics.fmean(deviations)
+    if not scale:
         return []
-    return [p for p in cohort if abs(float(p.change) - centre) > OUTLIER_SD * spread]  # type: ignore[arg-type]
+    return [p for p, d in zip(cohort, deviations, strict=True) if d / scale > OUTLIER_SCORE]
 
 
 def stale_before(filters: CapacityFilters, today: date | None = None) -> date:
@@ -323,16 +330,27 @@ def organisations_in_view(user, filters: CapacityFilters) -> QuerySet[Organisati
     return organisations.filter(**filters.organisation_lookups())
 
 
-def quality(user, filters: CapacityFilters, pairs_: list[Pair]) -> Quality:  # type: ignore[no-untyped-def]
+def flagged(filters: CapacityFilters, pairs_: list[Pair]) -> dict[str, list[Pair]]:
+    """The tripartite organisations each data-quality flag (but "missing") counts."""
     tripartite = [p for p in pairs_ if p.group in TRIPARTITE_GROUPS]
-    organisations = organisations_in_view(user, filters).count()
     limit = stale_before(filters)
+    return {
+        "stale": [p for p in tripartite if p.latest_date < limit],
+        "incomplete": [p for p in tripartite if not p.complete],
+        "outliers": outliers(tripartite),
+    }
+
+
+def quality(user, filters: CapacityFilters, pairs_: list[Pair]) -> Quality:  # type: ignore[no-untyped-def]
+    assessed = sum(1 for p in pairs_ if p.group in TRIPARTITE_GROUPS)
+    organisations = organisations_in_view(user, filters).count()
+    flags = flagged(filters, pairs_)
     return Quality(
         organisations=organisations,
-        missing=max(0, organisations - len(tripartite)),
-        stale=sum(1 for p in pairs_ if p.latest_date < limit),
-        incomplete=sum(1 for p in pairs_ if not p.complete),
-        outliers=len(outliers(pairs_)),
+        missing=max(0, organisations - assessed),
+        stale=len(flags["stale"]),
+        incomplete=len(flags["incomplete"]),
+        outliers=len(flags["outliers"]),
     )
 
 
@@ -440,20 +458,18 @@ class CountryDashboard:
 
 
 def _movements(facts: QuerySet[CapacityFact]) -> dict[tuple[int, str], Movement]:
-    """(organisation, dimension) → Movement, over `facts` (two small queries)."""
-    first = {
-        (o, d): p
-        for o, d, p in facts.filter(sequence=1).values_list(
-            "organisation_id", "dimension", "percent"
-        )
-    }
-    return {
-        (o, d): Movement(d, first[(o, d)], p, s)
-        for o, d, p, s in facts.filter(latest=True).values_list(
-            "organisation_id", "dimension", "percent", "sequence"
-        )
-        if (o, d) in first
-    }
+    """(organisation, dimension) → Movement over `facts`: the first and the last of each
+    (an organisation's facts are few, and `facts` may stop at an as-of year)."""
+    rows = facts.order_by("organisation_id", "dimension", "sequence").values_list(
+        "organisation_id", "dimension", "percent", "sequence"
+    )
+    first: dict[tuple[int, str], Decimal] = {}
+    moves: dict[tuple[int, str], Movement] = {}
+    for organisation, dimension, percent, sequence in rows:
+        key = (organisation, dimension)
+        first.setdefault(key, percent)
+        moves[key] = Movement(dimension, first[key], percent, sequence)
+    return moves
 
 
 def country_dashboard(user, country: Country, filters: CapacityFilters) -> CountryDashboard:  # type: ignore[no-untyped-def]
@@ -462,7 +478,10 @@ def country_dashboard(user, country: Country, filters: CapacityFilters) -> Count
     from capdev.diagnose.models import GRID_CELLS
 
     filters = CapacityFilters(
-        country=country.iso_alpha3, group=filters.group, dimension=filters.dimension
+        country=country.iso_alpha3,
+        group=filters.group,
+        dimension=filters.dimension,
+        as_of=filters.as_of,
     )
     organisations = list(
         scoped(user, Organisation.objects.filter(country=country, group__in=TRIPARTITE_GROUPS))
@@ -472,6 +491,8 @@ def country_dashboard(user, country: Country, filters: CapacityFilters) -> Count
     facts = scoped(user, CapacityFact.objects.filter(country=country)).filter(
         dimension__in=[CapacityFact.OVERALL] + [f"cell:{lv}:{kd}" for lv, kd in GRID_CELLS]
     )
+    if filters.as_of:
+        facts = facts.filter(year__lte=filters.as_of)
     moves = _movements(facts)
     order = {group: index for index, group in enumerate(TRIPARTITE_GROUPS)}
     organisations.sort(key=lambda o: (order[o.group], o.name))
@@ -518,6 +539,7 @@ def organisation_dashboard(user, organisation: Organisation) -> OrganisationDash
     )
 
 
+FLAGS = ("stale", "incomplete", "outliers")
 SUBSETS = (
     "assessed",
     "cohort",
@@ -537,17 +559,16 @@ def organisations_behind(
     every figure can be traced to the records behind it."""
     facts = facts_for_user(user, filters)
     all_pairs = pairs(facts, as_of=filters.as_of)
-    limit = stale_before(filters)
-    chosen: list[Pair] = {
-        "assessed": lambda: all_pairs,
-        "cohort": lambda: [p for p in all_pairs if p.assessments > 1],
-        "improved": lambda: [p for p in all_pairs if p.change is not None and p.change > 0],
-        "declined": lambda: [p for p in all_pairs if p.change is not None and p.change < 0],
-        "stale": lambda: [p for p in all_pairs if p.latest_date < limit],
-        "incomplete": lambda: [p for p in all_pairs if not p.complete],
-        "outliers": lambda: outliers(all_pairs),
-        "missing": lambda: [],
-    }[subset]()
+    if subset in FLAGS:
+        chosen = flagged(filters, all_pairs)[subset]
+    else:
+        chosen = {
+            "assessed": all_pairs,
+            "cohort": [p for p in all_pairs if p.assessments > 1],
+            "improved": [p for p in all_pairs if p.change is not None and p.change > 0],
+            "declined": [p for p in all_pairs if p.change is not None and p.change < 0],
+            "missing": [],
+        }[subset]
     if subset == "missing":
         assessed = {p.organisation_id for p in all_pairs}
         missing = organisations_in_view(user, filters).exclude(pk__in=assessed)

@@ -7,7 +7,6 @@ disaggregations are recomputed from them and never averaged.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,9 +16,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from capdev.diagnose.models import Level
+from capdev.lib.periods import PeriodError, parse_period
 from capdev.plan.models import Deliverable, PBOutcome, Result
 
-PERIOD = re.compile(r"\d{4}(-\d{2})?")  # a year (2025) or a biennium (2024-25)
+
+def period_error(period: str) -> object | None:
+    """What is wrong with an indicator's period (a year, 2025, or a biennium, 2024-25), or
+    None. Written wrong, the period gets the message it always had; otherwise the reason
+    (out of range, years that do not follow each other, a biennium starting in an odd
+    year) from capdev.lib.periods."""
+    try:
+        parse_period(period)
+    except PeriodError as error:
+        if error.code == "format":
+            return _("Write a period as 2025 or 2024-25.")
+        return error
+    return None
 
 
 class Disaggregation(models.TextChoices):
@@ -128,8 +140,8 @@ class Indicator(models.Model):
             errors["disaggregations"] = _("Unknown disaggregation: %(names)s.") % {
                 "names": ", ".join(sorted(unknown))
             }
-        if self.baseline_period and not PERIOD.fullmatch(self.baseline_period):
-            errors["baseline_period"] = _("Write a period as 2025 or 2024-25.")
+        if self.baseline_period and (wrong := period_error(self.baseline_period)):
+            errors["baseline_period"] = wrong
         errors.update(
             figure_errors(
                 self,
@@ -209,8 +221,8 @@ class Figure(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, object] = {}
-        if not PERIOD.fullmatch(self.period or ""):
-            errors["period"] = _("Write a period as 2025 or 2024-25.")
+        if wrong := period_error(self.period or ""):
+            errors["period"] = wrong
         if self.disaggregation not in disaggregation_keys(self.indicator.disaggregations):
             errors["disaggregation"] = _(
                 "“%(value)s” is not a disaggregation of this indicator."

@@ -31,6 +31,7 @@ from capdev.core.models import ConstituentGroup
 from capdev.core.scoping import Action as Do
 from capdev.core.scoping import scoped
 from capdev.deliver.models import Sex
+from capdev.lib.periods import PeriodError, period_sort_key, period_years
 from capdev.monitor.models import Disaggregation, Indicator, Measurement, Target, percentage
 from capdev.plan.models import Deliverable, Result
 
@@ -63,17 +64,45 @@ def _total(period: str | None, measurements: list[Measurement], indicator: Indic
     return Total(period, sum((m.value for m in measurements), Decimal(0)))
 
 
+def counted_once(measurements: list[Measurement]) -> list[Measurement]:
+    """The measurements (of one disaggregation) a cumulative total adds up: each year once.
+
+    The services refuse a year and a biennium over the same years (services._overlap_error);
+    should older figures overlap anyway, a biennium counts rather than its years, since it
+    is the figure of both. A period written wrong (kept from before it was checked) counts
+    on its own."""
+    spans = []
+    for measurement in measurements:
+        try:
+            spans.append((measurement, set(period_years(measurement.period))))
+        except PeriodError:
+            spans.append((measurement, set()))
+    counted, covered = [], set()
+    for measurement, years in sorted(
+        spans, key=lambda pair: (-len(pair[1]), period_sort_key(pair[0].period))
+    ):
+        if not years & covered:
+            counted.append(measurement)
+            covered |= years
+    return sorted(counted, key=lambda m: period_sort_key(m.period))
+
+
 def totals(indicator: Indicator, disaggregation: str = "") -> tuple[list[Total], Total | None]:
-    """Per-period totals and the cumulative one, of numeric and percentage indicators.
+    """Per-period totals in time order and the cumulative one, of numeric and percentage
+    indicators.
 
     A percentage over several periods is the sum of the numerators over the sum of the
-    denominators: never an average of the periods' percentages.
+    denominators: never an average of the periods' percentages. The cumulative total counts
+    each year once (see counted_once).
     """
     if indicator.measure == Indicator.Measure.TEXT:
         return [], None
-    rows = list(indicator.measurements.filter(disaggregation=disaggregation).order_by("period"))
+    rows = sorted(
+        indicator.measurements.filter(disaggregation=disaggregation),
+        key=lambda m: period_sort_key(m.period),
+    )
     per_period = [_total(m.period, [m], indicator) for m in rows]
-    return per_period, (_total(None, rows, indicator) if rows else None)
+    return per_period, (_total(None, counted_once(rows), indicator) if rows else None)
 
 
 class Status(Enum):
@@ -89,7 +118,14 @@ class Assessment:
 
 
 def status(indicator: Indicator, period: str) -> Assessment:
-    """The indicator's total for `period` against its target, with the reason in words."""
+    """The indicator's total for `period` against its target, with the reason in words.
+
+    The target and the measurement are those of `period` itself: a biennium's years are not
+    added up into the biennium. The services keep an indicator's targets, and apart its
+    measurements, either by year or by biennium over the same years, so that the figure of
+    a period is never split between a biennium and its years; an indicator targeted by
+    biennium is measured by biennium for its status to be computed.
+    """
     if indicator.measure == Indicator.Measure.TEXT:
         return assess(indicator, period, None, None)
     target = indicator.targets.filter(period=period, disaggregation="").first()
@@ -164,9 +200,8 @@ STATUSES = ("on_track", "at_risk", "off_track", "none")
 STATUS_ORDER = {"off_track": 0, "at_risk": 1, "on_track": 2, "none": 3}
 
 
-def period_key(period: str) -> tuple[int, str]:
-    """Periods in time order: a biennium (2024-25) by its first year, before the year 2025."""
-    return (int(period[:4]) if period[:4].isdigit() else 0, period)
+# Periods in time order: 2024, 2024-25, 2025 (capdev.lib.periods.period_sort_key).
+period_key = period_sort_key
 
 
 VALUE_LABELS = {

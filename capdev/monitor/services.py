@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from capdev.core.scoping import Action as Do
 from capdev.core.scoping import ensure_in_scope, may_administer_some, scoped
 from capdev.core.services import _delete, _save
+from capdev.lib.periods import PeriodError, period_sort_key, period_years
 from capdev.monitor.models import Indicator, Measurement, Target
 from capdev.plan.models import Result
 
@@ -95,23 +96,95 @@ def _has_figures(indicator: Indicator) -> bool:
 
 
 def _figure(model: type[Target | Measurement], indicator: Indicator, data: dict[str, Any]):  # type: ignore[no-untyped-def]
-    """The indicator's target or measurement for the period and disaggregation, or a new one."""
+    """The indicator's target or measurement for the period and disaggregation, or a new one.
+
+    The indicator's row is locked first, so that two figures written at once are checked
+    for overlapping periods one after the other (see _overlap_error)."""
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
     key = {"period": data.get("period", ""), "disaggregation": data.get("disaggregation", "")}
     return model.objects.filter(indicator=indicator, **key).first() or model(indicator=indicator)
 
 
+def _overlap_error(figure: Target | Measurement) -> str | None:
+    """Why the figure's period may not be used, or None: an indicator's targets (and, apart,
+    its measurements) are given by year or by biennium, never both for the same years, so
+    that no year is counted twice in a total and each period's status compares like with
+    like. Any disaggregation counts: 2024 for women and 2024-25 in total overlap too."""
+    try:
+        years = set(period_years(figure.period))
+    except PeriodError:
+        return None  # full_clean() says what is wrong with the period
+    used = (
+        type(figure)
+        .objects.filter(indicator_id=figure.indicator_id)
+        .exclude(period=figure.period)
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    clashing = []
+    for other in used:
+        try:
+            if years & set(period_years(other)):
+                clashing.append(other)
+        except PeriodError:
+            continue  # an old period written wrong overlaps nothing
+    if not clashing:
+        return None
+    existing = ", ".join(sorted(clashing, key=period_sort_key))
+    single_year = len(years) == 1
+    if isinstance(figure, Target):
+        if single_year:
+            message = _(
+                "This indicator’s targets are set by biennium (%(existing)s): set "
+                "%(existing)s, not a single year."
+            )
+        else:
+            message = _(
+                "This indicator’s targets are set by year (%(existing)s): set each year of "
+                "%(period)s, not the biennium."
+            )
+    elif single_year:
+        message = _(
+            "This indicator is measured by biennium (%(existing)s): record %(existing)s, "
+            "not a single year."
+        )
+    else:
+        message = _(
+            "This indicator is measured by year (%(existing)s): record each year of "
+            "%(period)s, not the biennium."
+        )
+    return message % {"existing": existing, "period": figure.period}
+
+
+def _clean_figure(figure: Target | Measurement) -> None:
+    """full_clean(), and a period refused when it overlaps another of the same kind."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        figure.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if "period" not in errors and (overlap := _overlap_error(figure)):
+        errors["period"] = [ValidationError(overlap, code="overlap")]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def target_set(*, user: Actor, indicator: Indicator, data: dict[str, Any]) -> Target:
-    """The target of a period (in total, or for one disaggregation), new or changed."""
+    """The target of a period (in total, or for one disaggregation), new or changed; refused
+    for a year when the indicator's targets are by biennium, and the other way round, for
+    the same years."""
     _check(user, indicator, Do.CHANGE)
     target = _figure(Target, indicator, data)
-    _save(target, user=user, data=data, fields=FIGURE_FIELDS)
+    _save(target, user=user, data=data, fields=FIGURE_FIELDS, clean=lambda: _clean_figure(target))
     return target
 
 
 @transaction.atomic
 def measurement_record(*, user: Actor, indicator: Indicator, data: dict[str, Any]) -> Measurement:
-    """A measurement with its source and evidence; recording it again withdraws the approval."""
+    """A measurement with its source and evidence; recording it again withdraws the approval.
+    Refused for a year when the indicator is measured by biennium, and the other way round,
+    for the same years."""
     _check(user, indicator, Do.CHANGE)
     measurement = _figure(Measurement, indicator, data)
     values = {**data, "recorded_by": user, "approved_by": None, "approved_at": None}
@@ -120,6 +193,7 @@ def measurement_record(*, user: Actor, indicator: Indicator, data: dict[str, Any
         user=user,
         data=values,
         fields=(*MEASUREMENT_FIELDS, "recorded_by", "approved_by", "approved_at"),
+        clean=lambda: _clean_figure(measurement),
     )
     return measurement
 

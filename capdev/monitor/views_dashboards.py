@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from capdev.core import selectors as core_selectors
-from capdev.core.models import Country
 from capdev.lib.pages import paginate, render_list
 from capdev.monitor import charts, dashboards
 from capdev.monitor.capacity import COMPLETE_SHARE
@@ -32,7 +31,7 @@ SUBSET_LABELS = {
         "Organisations whose latest assessment has under %(share)s%% of its items scored."
     ),
     "outliers": _(
-        "Organisations whose change lies more than three standard deviations from the mean."
+        "Organisations whose change lies far from the others’: a modified z-score above 3.5."
     ),
 }
 
@@ -90,17 +89,10 @@ def capacity(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _country(request: HttpRequest, iso3: str) -> Country:
-    try:
-        return Country.objects.select_related("region").get(iso_alpha3=iso3.upper())
-    except Country.DoesNotExist:
-        raise Http404 from None
-
-
 @login_required
 @require_GET
 def country(request: HttpRequest, iso3: str) -> HttpResponse:
-    place = _country(request, iso3)
+    place = core_selectors.country_for_user(request.user, iso3)  # 404 outside scope
     form, filters = _form(request)
     context = _context(form=form, country=place, **_queries(request))
     context["behind"] += f"&country={place.iso_alpha3}"

@@ -5,7 +5,11 @@ from django.db import migrations, models
 
 
 def facts_of_recorded_assessments(apps, schema_editor):
-    """Facts of the assessments recorded before dashboards existed."""
+    """Facts of the assessments recorded before dashboards existed. This calls today's code:
+    on a database holding assessments, run it before later migrations change the models it
+    reads (a fresh database has none, and skips it)."""
+    if not apps.get_model("diagnose", "Assessment").objects.exists():
+        return
     from capdev.monitor.capacity import rebuild_all
 
     rebuild_all()

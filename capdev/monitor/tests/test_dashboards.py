@@ -11,14 +11,14 @@ from CapacityFact or the diagnose summaries the dashboards read.
 from __future__ import annotations
 
 import random
-import statistics
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from capdev.core.models import TRIPARTITE_GROUPS, Membership, Organisation
 from capdev.diagnose import services
@@ -270,6 +270,8 @@ def test_data_quality_flags_match_the_raw_rows(assessed, persona, place, dimensi
     tripartite = {o.pk for o in organisations if o.group in TRIPARTITE_GROUPS}
     assert quality.organisations == len(tripartite)
     assert quality.missing == len(tripartite - set(histories))
+    # the flags count tripartite organisations only
+    histories = {o: h for o, h in histories.items() if o in tripartite}
     limit = TODAY.replace(year=TODAY.year - 3) if (TODAY.month, TODAY.day) != (2, 29) else None
     assert quality.stale == sum(1 for h in histories.values() if h[-1][0] < limit)
     # incomplete: under 80% of the latest assessment's items (in the dimension) scored
@@ -283,13 +285,41 @@ def test_data_quality_flags_match_the_raw_rows(assessed, persona, place, dimensi
         ).count()
         answered_share[organisation] = scored >= 0.8 * len(asked)
     assert quality.incomplete == sum(1 for ok in answered_share.values() if not ok)
-    changes = {o: float(h[-1][2] - h[0][2]) for o, h in histories.items() if len(h) > 1}
-    if len(changes) >= 3 and statistics.pstdev(changes.values()):
-        centre, spread = statistics.fmean(changes.values()), statistics.pstdev(changes.values())
-        expected_outliers = sum(1 for c in changes.values() if abs(c - centre) > 3 * spread)
-    else:
-        expected_outliers = 0
-    assert quality.outliers == expected_outliers
+    changes = [float(h[-1][2] - h[0][2]) for h in histories.values() if len(h) > 1]
+    assert quality.outliers == len(modified_z_outliers(changes))
+
+
+def modified_z_outliers(changes: list[float]) -> list[float]:
+    """Iglewicz and Hoaglin's rule, written out: |x − median| / (MAD / 0.6745) > 3.5, with
+    1.253314 × the mean absolute deviation in place of MAD / 0.6745 when MAD is 0."""
+    if len(changes) < 3:
+        return []
+    ordered = sorted(changes)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    deviations = sorted(abs(c - median) for c in changes)
+    mad = (
+        deviations[middle]
+        if len(deviations) % 2
+        else (deviations[middle - 1] + deviations[middle]) / 2
+    )
+    scale = mad / 0.6745 if mad else 1.253314 * sum(deviations) / len(deviations)
+    return [c for c in changes if scale and abs(c - median) / scale > 3.5]
+
+
+def test_one_leap_among_ten_organisations_is_an_outlier():
+    """A rule on the mean and standard deviation could never flag it (z ≤ √(n − 1) = 3)."""
+    from capdev.monitor.dashboards import Pair, outliers
+
+    def pair(n: int, change: int) -> Pair:
+        day = date(2020, 1, 1)
+        return Pair(n, "workers", 1, 1, Decimal(40), day, Decimal(40 + change), day, 2, True)
+
+    cohort = [pair(n, change) for n, change in enumerate([2, 3, 4, 5, 5, 6, 7, 8, 9, 100])]
+    assert [p.organisation_id for p in outliers(cohort)] == [9]
+    assert modified_z_outliers([2, 3, 4, 5, 5, 6, 7, 8, 9, 100]) == [100]
+    assert outliers([pair(n, 5) for n in range(9)] + [pair(9, 30)])[0].organisation_id == 9
+    assert outliers([pair(n, 5) for n in range(10)]) == []
 
 
 def _in(dimension: str, item: Item) -> bool:
@@ -482,3 +512,77 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(assessed, django_assert_m
     world = assessed
     with django_assert_max_num_queries(12):
         capacity_dashboard(world.users["office_a"], CapacityFilters())
+
+
+def test_a_country_outside_the_readers_scope_has_no_dashboard(assessed):
+    world = assessed
+    client = Client()
+    client.force_login(world.users["office_a"])  # Kenya and Uganda
+    assert client.get("/monitor/countries/KEN/").status_code == 200
+    assert client.get("/monitor/countries/FRA/").status_code == 404
+    assert client.get("/api/dashboards/countries/FRA/").status_code == 404
+    client.force_login(world.users["focal"])  # the Kenyan ministry
+    assert client.get("/api/dashboards/countries/KEN/").status_code == 200
+    assert client.get("/api/dashboards/countries/UGA/").status_code == 404
+
+
+def test_the_country_dashboard_stops_at_its_as_of_year(assessed):
+    world = assessed
+    for iso in ("KE", "UG", "FR", "DE"):
+        country = world.countries[iso]
+        organisations = [o for o in world.organisations.values() if o.country_id == country.pk]
+        histories = raw_histories(organisations, as_of=2021)
+        dashboard = country_dashboard(world.users["hq"], country, CapacityFilters(as_of=2021))
+        assert actual_comparison(dashboard.capacity.overall) == expected_comparison(histories)
+        assert all(p.year <= 2021 for p in dashboard.capacity.trend)
+        for row in dashboard.constituents:
+            history = histories.get(row.organisation.pk)
+            assert (row.overall and (row.overall.baseline, row.overall.latest)) == (
+                history and (history[0][2], history[-1][2])
+            )
+
+
+def test_moving_a_country_to_another_region_moves_its_facts(assessed):
+    from capdev.core.models import Region
+
+    world = assessed
+    kenya = world.countries["KE"]
+    assert CapacityFact.objects.filter(country=kenya).exists()
+    kenya.region = Region.objects.get(code="ARAB_STATES")
+    kenya.save()
+    assert set(
+        CapacityFact.objects.filter(country=kenya).values_list("region__code", flat=True)
+    ) == {"ARAB_STATES"}
+    assert_facts_equal_a_rebuild()
+
+
+def test_an_assessment_moved_to_another_organisation_takes_its_facts(assessed):
+    world = assessed
+    moved = Assessment.objects.exclude(status="draft").order_by("pk").first()
+    before, after = moved.organisation, world.organisations["TH-gov"]
+    moved.organisation = after
+    moved.save()
+    assert not CapacityFact.objects.filter(organisation=before, assessment=moved).exists()
+    assert CapacityFact.objects.filter(organisation=after, assessment=moved).exists()
+    assert_facts_equal_a_rebuild()
+
+
+def test_scoring_a_draft_rewrites_no_fact(assessed):
+    world = assessed
+    version = Assessment.objects.first().version
+    draft = services.assessment_create(
+        user=None,
+        data={
+            "organisation": world.organisations["TH-emp"],
+            "version": version,
+            "date": date(2025, 5, 5),
+            "mode": "self",
+            "office": None,
+        },
+    )
+    item = version.items.get(name="sd_bargaining")
+    with CaptureQueriesContext(connection) as queries:
+        services.score_save(user=None, assessment=draft, item=item, score=3)
+    table = CapacityFact._meta.db_table
+    assert not [q["sql"] for q in queries if table in q["sql"] and "DELETE" in q["sql"]]
+    assert not CapacityFact.objects.filter(assessment=draft).exists()
