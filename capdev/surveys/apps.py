@@ -8,4 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Constituent surveys")
 
     def ready(self) -> None:
-        from capdev.surveys import scopes  # noqa: F401  (registers the models with scoping)
+        from capdev.surveys import (  # noqa: F401  (register with scoping, connect receivers)
+            receivers,
+            scopes,
+        )

@@ -3,8 +3,9 @@ answers of respondents from government, workers' and employers' organisations.
 
 Titles, descriptions, questions and choices are kept in the four UI languages as one JSON
 object ({"en", "fr", "es", "zh"}, see capdev.lib.translated), like the diagnose instruments.
-A respondent's constituent group is stored on the response (taken from the organisation
-when there is one), because the results of §8 are read by group.
+A respondent's constituent group and country are stored on the response (taken from the
+organisation when there is one), because the results of §8 are read by group; when the
+organisation moves country or group, its responses move with it (capdev.surveys.receivers).
 """
 
 from __future__ import annotations

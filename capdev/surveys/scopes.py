@@ -15,8 +15,11 @@ The choices made here:
   group and the organisation itself, like memberships and contacts: office staff see the
   responses from organisations in their countries, a specialist those of their group (in
   their region, if the grant names one), a focal point their own organisation's responses
-  only, a viewer their region, country or organisation. A response without an organisation
-  carries its group and, optionally, a country, and is reached through those.
+  only, a viewer their region, country or organisation. The country and group are those
+  stored on the response: the organisation's, copied at submission and moved with it when the
+  organisation changes country or group (capdev.surveys.receivers, so the new office sees the
+  response and the old one no longer does). A response without an organisation carries its
+  own group and, optionally, a country, and is reached through those.
 * **Who may respond:** every writing role (admin, HQ, office staff, specialists, focal
   points), for a respondent inside their scope — a focal point answers for their own
   organisation, the Office may enter a paper questionnaire for an organisation it covers.

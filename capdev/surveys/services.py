@@ -425,6 +425,31 @@ def _respondent(
     return group, country, errors
 
 
+def responses_follow_organisation(organisation: Organisation, *, user: User = None) -> int:
+    """Give the organisation's survey responses its current country and constituent group.
+
+    A response with an organisation is scoped and counted by the country and group stored on
+    it (copied at submission); when the organisation moves country or group, its responses
+    move with it, so the office of its new country sees them (and counts them in results)
+    and the office of the old one no longer does. Each moved response is saved on its own,
+    so its change history records the move (by `user`, the one who moved the organisation).
+    Returns how many responses moved. Called by the
+    post_save receiver on Organisation (capdev.surveys.receivers); no scope check here: the
+    organisation's own change was checked.
+    """
+    moved = 0
+    responses = Response.objects.filter(organisation=organisation).exclude(
+        country_id=organisation.country_id, group=organisation.group
+    )
+    for response in responses:
+        response.country_id = organisation.country_id
+        response.group = organisation.group
+        response._history_user = user  # type: ignore[attr-defined]  (read by simple-history)
+        response.save(update_fields=["country", "group"])
+        moved += 1
+    return moved
+
+
 @transaction.atomic
 def response_submit(
     *,

