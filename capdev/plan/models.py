@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pycountry
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from capdev.core.models import Country, Office, Organisation
 from capdev.diagnose.models import Level, Need
+from capdev.lib.periods import PeriodError, parse_biennium
 from capdev.lib.translated import localized
 
 
@@ -432,8 +431,11 @@ class Deliverable(models.Model):
         return localized(self.title)
 
     def clean(self) -> None:
-        if not re.fullmatch(r"\d{4}-\d{2}", self.biennium or ""):
-            raise ValidationError({"biennium": _("Write the biennium as 2024-25.")})
+        try:
+            parse_biennium(self.biennium)
+        except PeriodError as error:
+            wrong = _("Write the biennium as 2024-25.") if error.code == "format" else error
+            raise ValidationError({"biennium": wrong}) from None
         if self.status == self.Status.DONE and not self.evidence.strip():
             raise ValidationError(
                 {"evidence": _("A deliverable is marked done only with its evidence.")}

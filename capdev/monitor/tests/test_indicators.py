@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from capdev.core.models import Grant, Role
 from capdev.core.scoping import scoped
 from capdev.monitor import selectors, services
-from capdev.monitor.models import Indicator, Measurement
+from capdev.monitor.models import Indicator, Measurement, Target
 from capdev.monitor.selectors import Status
 from capdev.plan import services as plans
 from capdev.plan.models import PBOutcome
@@ -69,7 +69,13 @@ def test_a_figure_must_fit_its_indicators_type(db, measure, figure, field):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"period": "25"}, "period"), ({"disaggregation": "sex:female"}, "disaggregation")],
+    [
+        ({"period": "25"}, "period"),
+        ({"period": "0000"}, "period"),
+        ({"period": "2020-22"}, "period"),
+        ({"period": "2021-22"}, "period"),
+        ({"disaggregation": "sex:female"}, "disaggregation"),
+    ],
 )
 def test_a_period_is_a_year_or_a_biennium_and_a_disaggregation_one_of_the_indicators(
     db, change, field
@@ -209,3 +215,102 @@ def test_an_indicator_with_figures_keeps_its_type(db):
     with pytest.raises(ValidationError) as refused:
         services.indicator_update(user=None, indicator=subject, data={"measure": "percentage"})
     assert "measure" in refused.value.message_dict
+
+
+def record(subject: Indicator, period: str, key: str = "", **figure) -> Measurement:
+    data = {"period": period, "disaggregation": key, "source": "Register", **figure}
+    return services.measurement_record(user=None, indicator=subject, data=data)
+
+
+def test_a_year_is_refused_where_the_indicator_is_measured_by_biennium(db):
+    subject = indicator(disaggregations=["sex"])
+    record(subject, "2020-21", value=D(40))
+    record(subject, "2022", value=D(12))  # no year of 2020-21: accepted
+    for period, key in (("2021", ""), ("2020", "sex:female")):
+        with pytest.raises(ValidationError) as refused:
+            record(subject, period, key, value=D(5))
+        assert refused.value.message_dict == {
+            "period": [
+                "This indicator is measured by biennium (2020-21): record 2020-21, "
+                "not a single year."
+            ]
+        }
+    assert sorted(Measurement.objects.values_list("period", flat=True)) == ["2020-21", "2022"]
+    record(subject, "2020-21", value=D(41))  # the biennium itself is recorded again
+    assert Measurement.objects.get(period="2020-21").value == D(41)
+
+
+def test_a_biennium_is_refused_where_the_indicator_is_measured_by_year(db):
+    subject = indicator(disaggregations=["sex"])
+    record(subject, "2020", value=D(10))
+    record(subject, "2021", "sex:female", value=D(3))
+    with pytest.raises(ValidationError) as refused:
+        record(subject, "2020-21", value=D(40))
+    assert refused.value.message_dict == {
+        "period": [
+            "This indicator is measured by year (2020, 2021): record each year of 2020-21, "
+            "not the biennium."
+        ]
+    }
+    assert Measurement.objects.count() == 2
+    assert not Measurement.history.filter(period="2020-21").exists()
+
+
+def test_targets_too_are_by_year_or_by_biennium_apart_from_measurements(db):
+    subject = indicator()
+    services.target_set(user=None, indicator=subject, data={"period": "2024-25", "value": D(50)})
+    with pytest.raises(ValidationError) as refused:
+        services.target_set(user=None, indicator=subject, data={"period": "2025", "value": D(30)})
+    assert refused.value.message_dict == {
+        "period": [
+            "This indicator’s targets are set by biennium (2024-25): set 2024-25, "
+            "not a single year."
+        ]
+    }
+    services.target_set(user=None, indicator=subject, data={"period": "2026", "value": D(60)})
+    with pytest.raises(ValidationError) as refused:
+        services.target_set(user=None, indicator=subject, data={"period": "2026-27", "value": D(9)})
+    assert refused.value.message_dict == {
+        "period": [
+            "This indicator’s targets are set by year (2026): set each year of 2026-27, "
+            "not the biennium."
+        ]
+    }
+    assert sorted(Target.objects.values_list("period", "value")) == [
+        ("2024-25", D(50)),
+        ("2026", D(60)),
+    ]
+    record(subject, "2025", value=D(31))  # measurements are checked against measurements
+
+
+def test_an_overlap_is_reported_with_the_figures_other_errors(db):
+    subject = indicator()
+    record(subject, "2024-25", value=D(1))
+    with pytest.raises(ValidationError) as refused:
+        record(subject, "2025", source="")
+    assert set(refused.value.message_dict) == {"period", "value", "source"}
+    assert Measurement.objects.count() == 1
+
+
+def test_the_cumulative_total_counts_each_year_once(db):
+    share = indicator(measure="percentage", unit="%")
+    record(share, "2021", numerator=D(30), denominator=D(100))
+    record(share, "2020", numerator=D(10), denominator=D(100))
+    record(share, "2022-23", numerator=D(50), denominator=D(100))
+    per_period, cumulative = selectors.totals(share)
+    assert [t.period for t in per_period] == ["2020", "2021", "2022-23"]
+    assert (cumulative.numerator, cumulative.denominator) == (D(90), D(300))
+    # A biennium over years already measured, kept from before the services refused it:
+    # the biennium is the figure of both years, and counts instead of them (not 130 / 400).
+    Measurement.objects.create(
+        indicator=share, period="2020-21", numerator=D(40), denominator=D(100), source="Old"
+    )
+    per_period, cumulative = selectors.totals(share)
+    assert [(t.period, t.numerator) for t in per_period] == [
+        ("2020", D(10)),
+        ("2020-21", D(40)),
+        ("2021", D(30)),
+        ("2022-23", D(50)),
+    ]
+    assert (cumulative.numerator, cumulative.denominator) == (D(90), D(200))
+    assert cumulative.value == D(45)
