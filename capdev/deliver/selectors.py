@@ -13,6 +13,7 @@ from django.http import Http404
 from capdev.core.scoping import Action as Do
 from capdev.core.scoping import scoped
 from capdev.deliver.models import Activity, Participation, Sex
+from capdev.lib import shares
 from capdev.plan.models import Action, Plan
 
 
@@ -30,7 +31,7 @@ class SexCounts:
 
     @property
     def female_share(self) -> float | None:
-        return self.female / self.total if self.total else None
+        return shares.share(self.female, self.total)
 
 
 def sex_counts(participations: QuerySet[Participation]) -> SexCounts:

@@ -91,7 +91,7 @@ def write_xlsx_rows(
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_sheet_title(sheet_title))
+    sheet = book.create_sheet(title=safe_sheet_title(sheet_title))
     if header:
         bold = Font(bold=True)
         cells = []
@@ -112,6 +112,6 @@ def write_xlsx_rows(
     return buffer.getvalue()
 
 
-def _sheet_title(title: str) -> str:
+def safe_sheet_title(title: str) -> str:
     cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
     return (cleaned or "Sheet1")[:31]

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from capdev.core.models import Region
 from capdev.diagnose.api.common import call_service, enum_field, query_filters
+from capdev.lib import shares
 from capdev.parity import selectors, services
 from capdev.parity.delegations_import import DelegationsInvalid, import_delegations
 from capdev.parity.models import DelegationGroup, DelegationMember, DelegationRole, Meeting, Sex
@@ -63,8 +64,7 @@ class MeetingOutput(serializers.ModelSerializer):
 
     def get_share(self, meeting: Meeting) -> float | None:
         """Women / people (0–1); null when you see no one."""
-        people = meeting.people  # type: ignore[attr-defined]
-        return meeting.women / people if people else None  # type: ignore[attr-defined]
+        return shares.share(meeting.women, meeting.people)  # type: ignore[attr-defined]
 
 
 class DelegationCountOutput(serializers.Serializer):

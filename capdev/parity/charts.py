@@ -20,6 +20,12 @@ GOAL_COLOUR = "#15803d"
 BAR_COLOUR = "#1f5f99"
 
 
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    # Built from our own figures: skipping the JSON-schema validation spares every request
+    # the slow check (as capdev.monitor.charts does).
+    return chart.to_dict(validate=False)
+
+
 def _thresholds(target: Target, axis: str) -> list[alt.Chart]:
     """The minimum and the goal as rules across the chart, labelled."""
     values = [
@@ -83,7 +89,7 @@ def share_bars(shares: list[Share], target: Target, what: str) -> dict[str, Any]
     chart = alt.layer(bars, *_thresholds(target, "x")).properties(
         width="container", height=max(90, 30 * len(values) + 20)
     )
-    return chart.to_dict()
+    return _spec(chart)
 
 
 def session_bars(sessions: list[SessionShare], target: Target) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def session_bars(sessions: list[SessionShare], target: Target) -> dict[str, Any]
         )
     )
     chart = alt.layer(bars, *_thresholds(target, "y")).properties(width="container", height=260)
-    return chart.to_dict()
+    return _spec(chart)
 
 
 def trend_lines(points: list[TrendPoint], target: Target) -> dict[str, Any]:
@@ -144,37 +150,52 @@ def trend_lines(points: list[TrendPoint], target: Target) -> dict[str, Any]:
         )
     )
     chart = alt.layer(lines, *_thresholds(target, "y")).properties(width="container", height=260)
-    return chart.to_dict()
+    return _spec(chart)
 
 
-def participation_bars(rows: list[SexRow], what: str) -> dict[str, Any]:
-    """Participants by sex per key (year, region, group), stacked."""
-    labels = {"female": _("Women"), "male": _("Men"), "other": _("Other or not stated")}
+SEX_COLOURS = ("#7b3294", "#008837", "#9e9e9e")  # women, men, other or not stated
+
+
+def participation_bars(
+    rows: list[SexRow], what: str, *, horizontal: bool = False
+) -> dict[str, Any]:
+    """Participants by sex per key (a year, region or group; a type of activity), stacked:
+    one bar per key, upright, or `horizontal` (one line per key, for long labels)."""
+    sexes = [("female", _("Women")), ("male", _("Men")), ("other", _("Other or not stated"))]
     values = [
-        {"key": row.label, "sex": labels[sex], "count": getattr(row, sex)}
+        {"key": row.label, "sex": label, "order": index, "count": getattr(row, sex)}
         for row in rows
-        for sex in ("female", "male", "other")
+        for index, (sex, label) in enumerate(sexes)
     ]
-    order = [row.label for row in rows]
-    sex = _("Sex")
+    labels = [label for _sex, label in sexes]
+    people, sex_title = _("Participants"), _("Sex")
+    key = alt.Y if horizontal else alt.X
+    count = alt.X if horizontal else alt.Y
+    axes = {
+        "y" if horizontal else "x": key(
+            "key:N", sort=[row.label for row in rows], title=None, axis=alt.Axis(labelLimit=240)
+        ),
+        "x" if horizontal else "y": count("count:Q", title=people, axis=alt.Axis(format="d")),
+    }
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar()
         .encode(
-            x=alt.X("key:N", sort=order, title=None),
-            y=alt.Y("count:Q", title=_("Participants")),
             color=alt.Color(
                 "sex:N",
-                title=sex,
-                sort=list(labels.values()),
+                title=sex_title,
+                sort=labels,
+                scale=alt.Scale(domain=labels, range=list(SEX_COLOURS)),
                 legend=alt.Legend(orient="bottom"),
             ),
+            order=alt.Order("order:Q"),
             tooltip=[
                 alt.Tooltip("key:N", title=what),
-                alt.Tooltip("sex:N", title=sex),
-                alt.Tooltip("count:Q", title=_("Participants")),
+                alt.Tooltip("sex:N", title=sex_title),
+                alt.Tooltip("count:Q", title=people),
             ],
+            **axes,
         )
-        .properties(width="container", height=240)
+        .properties(width="container", height=max(60, 28 * len(rows)) if horizontal else 240)
     )
-    return chart.to_dict()
+    return _spec(chart)

@@ -34,6 +34,8 @@ from capdev.core.models import REGION_NAMES, ConstituentGroup, Country, Region
 from capdev.core.scoping import Action, may_administer_some, scoped
 from capdev.deliver.models import Activity, Participation
 from capdev.deliver.selectors import SexCounts
+from capdev.lib import shares
+from capdev.lib.shares import reaches
 from capdev.parity.models import (
     DelegationGroup,
     DelegationImport,
@@ -73,11 +75,6 @@ class Target:
         return self.goal_percent / 100
 
 
-def reaches(women: int, total: int, percent: int) -> bool:
-    """Whether `women` of `total` is at least `percent` %, in whole numbers (no rounding)."""
-    return total > 0 and women * 100 >= percent * total
-
-
 @dataclass(frozen=True)
 class Share:
     """Women among the people counted under one key (a group, a region, a State...)."""
@@ -94,7 +91,7 @@ class Share:
     @property
     def share(self) -> float | None:
         """Women / total (0–1); None when no one is counted."""
-        return self.women / self.total if self.total else None
+        return shares.share(self.women, self.total)
 
     def reaches(self, percent: int) -> bool:
         return reaches(self.women, self.total, percent)
@@ -114,7 +111,7 @@ class SessionShare:
 
     @property
     def share(self) -> float | None:
-        return self.women / self.total if self.total else None
+        return shares.share(self.women, self.total)
 
     def reaches(self, percent: int) -> bool:
         return reaches(self.women, self.total, percent)
@@ -132,7 +129,7 @@ class TrendPoint:
 
     @property
     def share(self) -> float | None:
-        return self.women / self.total if self.total else None
+        return shares.share(self.women, self.total)
 
 
 @dataclass(frozen=True)
@@ -145,18 +142,18 @@ class DelegationCounts:
 
     @property
     def minimum_share(self) -> float | None:
-        return self.reaching_minimum / self.delegations if self.delegations else None
+        return shares.share(self.reaching_minimum, self.delegations)
 
     @property
     def goal_share(self) -> float | None:
-        return self.reaching_goal / self.delegations if self.delegations else None
+        return shares.share(self.reaching_goal, self.delegations)
 
 
 @dataclass(frozen=True)
 class DelegationRow:
     """One member State's delegation to one meeting: women and people by group and in all."""
 
-    meeting_id: int
+    meeting: Meeting
     country: Country
     by_group: dict[str, Share]
     women: int
@@ -164,10 +161,14 @@ class DelegationRow:
 
     @property
     def share(self) -> float | None:
-        return self.women / self.total if self.total else None
+        return shares.share(self.women, self.total)
 
     def reaches(self, percent: int) -> bool:
         return reaches(self.women, self.total, percent)
+
+    @property
+    def meeting_id(self) -> int:
+        return self.meeting.pk
 
     @property
     def groups(self) -> list[Share]:
@@ -193,7 +194,7 @@ class GroupNeedingHelp:
 
     @property
     def share(self) -> float | None:
-        return self.women / self.total if self.total else None
+        return shares.share(self.women, self.total)
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,7 @@ class Filters:
     region: str = ""  # a Region code
     group: str = ""  # a DelegationGroup value
     meeting: int | None = None
+    country: int | None = None  # a Country pk
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Filters:
@@ -286,6 +288,7 @@ def _members(user, filters: Filters) -> QuerySet[DelegationMember]:
         "country__region__code": filters.region,
         "group": filters.group,
         "meeting": filters.meeting,
+        "country": filters.country,
     }
     return rows.filter(**{k: v for k, v in lookups.items() if v not in (None, "")}).order_by()
 
@@ -341,7 +344,7 @@ def share_by_state(user, filters: Filters = Filters()) -> list[Share]:
         .order_by("country__iso_alpha3")
     )
     names = Country.objects.in_bulk([row["country__pk"] for row in rows])
-    shares = [
+    states = [
         Share(
             row["country__iso_alpha3"],
             names[row["country__pk"]].localized_name(),
@@ -350,7 +353,7 @@ def share_by_state(user, filters: Filters = Filters()) -> list[Share]:
         )
         for row in rows
     ]
-    return sorted(shares, key=lambda s: s.label)
+    return sorted(states, key=lambda s: s.label)
 
 
 def share_by_session(user, filters: Filters = Filters()) -> list[SessionShare]:
@@ -421,7 +424,7 @@ def delegations(user, filters: Filters = Filters()) -> list[DelegationRow]:
     for row in rows:
         cells[(row["meeting"], row["country"])][row["group"]] = (row["women"], row["people"])
     countries = Country.objects.in_bulk({country for _meeting, country in cells})
-    starts = dict(Meeting.objects.filter(pk__in={m for m, _c in cells}).values_list("pk", "start"))
+    meetings = Meeting.objects.in_bulk({meeting for meeting, _country in cells})
     labels = dict(DelegationGroup.choices)
     result = []
     for (meeting_id, country_id), groups in cells.items():
@@ -431,7 +434,7 @@ def delegations(user, filters: Filters = Filters()) -> list[DelegationRow]:
         }
         result.append(
             DelegationRow(
-                meeting_id=meeting_id,
+                meeting=meetings[meeting_id],
                 country=countries[country_id],
                 by_group=by_group,
                 women=sum(w for w, _t in groups.values()),
@@ -439,7 +442,7 @@ def delegations(user, filters: Filters = Filters()) -> list[DelegationRow]:
             )
         )
     result.sort(key=lambda r: r.country.localized_name())
-    result.sort(key=lambda r: starts[r.meeting_id], reverse=True)
+    result.sort(key=lambda r: r.meeting.start, reverse=True)
     return result
 
 
@@ -539,7 +542,7 @@ def groups_needing_help(
     ]
     return sorted(
         result,
-        key=lambda g: (g.women / g.total, g.country.localized_name(), g.group),
+        key=lambda g: (g.share or 0, g.country.localized_name(), g.group),
     )
 
 
@@ -725,7 +728,7 @@ class ParitySummary:
     @property
     def share(self) -> float | None:
         """Women among all members counted at all the meetings (pooled counts)."""
-        return self.women / self.total if self.total else None
+        return shares.share(self.women, self.total)
 
 
 def parity_summary(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from capdev.core.models import Country, DemoDataset
 from capdev.deliver.registry import AmountRow
-from capdev.lib.spreadsheets import neutralise
+from capdev.lib.shares import percent, reaches
+from capdev.lib.spreadsheets import safe_sheet_title, set_text_cell
 from capdev.monitor.dashboards import CapacityDashboard, Comparison
-from capdev.parity.selectors import ParitySummary, reaches
+from capdev.parity.selectors import ParitySummary
 from capdev.reports import charts as report_charts
 from capdev.reports.selectors import Biennium, CountryProfile, ProgressReport
 
@@ -136,23 +137,26 @@ def country_pdf(profile: CountryProfile, *, progress: Progress = _silent) -> byt
 
 
 def _sheet(book: Any, title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """A sheet of `header` (bold, frozen) and `rows`, every text cell neutralised."""
+    """A sheet of `header` (bold, frozen) and `rows`; text is written as text, never run as
+    a formula (capdev.lib.spreadsheets.set_text_cell)."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    sheet = book.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", title)[:31])
-    sheet.append([neutralise(cell) for cell in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
+    sheet = book.create_sheet(title=safe_sheet_title(title))
+    bold = Font(bold=True)
+    for column, value in enumerate(header, start=1):
+        set_text_cell(sheet.cell(row=1, column=column), value).font = bold
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            set_text_cell(sheet.cell(row=number, column=column), value)
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(60, len(name) + 4))
 
 
-def _share(value: float | None) -> float | None:
-    return None if value is None else round(100 * value, 2)
+def _percent(part: int | Decimal, whole: int | Decimal) -> float | None:
+    """A share in percent, to two decimals, for a column headed "(%)"."""
+    return percent(part, whole, digits=2)
 
 
 def _decimal(value: Any) -> float | None:
@@ -273,7 +277,7 @@ def parity_sheets(summary: ParitySummary) -> list[Sheet]:
             label,
             women,
             total,
-            _share(women / total if total else None),
+            _percent(women, total),
             _yes_no(reaches(women, total, target.minimum_percent)),
             _yes_no(reaches(women, total, target.goal_percent)),
         ]
@@ -313,7 +317,7 @@ def parity_sheets(summary: ParitySummary) -> list[Sheet]:
                     g.group_label,
                     g.women,
                     g.total,
-                    _share(g.share),
+                    _percent(g.women, g.total),
                     g.sessions,
                     "; ".join(activity.title for activity in g.workshops),
                 ]
@@ -421,7 +425,7 @@ def progress_xlsx(report: ProgressReport, *, progress: Progress = _silent) -> by
                 row.participants.male,
                 row.participants.other,
                 row.participants.total,
-                _share(row.participants.female_share),
+                _percent(row.participants.female, row.participants.total),
             ]
             for row in delivery.by_kind
         ]
@@ -433,7 +437,7 @@ def progress_xlsx(report: ProgressReport, *, progress: Progress = _silent) -> by
                 delivery.participants.male,
                 delivery.participants.other,
                 delivery.participants.total,
-                _share(delivery.participants.female_share),
+                _percent(delivery.participants.female, delivery.participants.total),
             ]
         ],
     )
@@ -457,7 +461,7 @@ def progress_xlsx(report: ProgressReport, *, progress: Progress = _silent) -> by
                 row.earmarking_label,
                 float(row.amount),
                 row.count,
-                _share(row.share),
+                None if row.share is None else round(100 * row.share, 2),
             ]
             for rows, what, _label in funding_tables(report)
             for row in rows

@@ -11,14 +11,12 @@ the report must stay fast over a million participants.
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -38,6 +36,8 @@ from capdev.deliver.selectors import (
 )
 from capdev.diagnose.models import GRID_CELLS, CapacityType, Level, Need
 from capdev.diagnose.selectors import needs_for_user
+from capdev.lib import periods, shares
+from capdev.lib.periods import Biennium, latest_complete_biennium
 from capdev.monitor.dashboards import (
     CapacityDashboard,
     CapacityFilters,
@@ -46,16 +46,9 @@ from capdev.monitor.dashboards import (
     country_dashboard,
 )
 from capdev.monitor.models import Indicator, Measurement, Target
-from capdev.monitor.selectors import Status, indicators_for_user, status
-from capdev.parity.models import DelegationGroup
-from capdev.parity.selectors import (
-    FEMALE,
-    ParitySummary,
-    Share,
-    members_for_user,
-    parity_summary,
-    reaches,
-)
+from capdev.monitor.selectors import Status, assess, indicators_for_user
+from capdev.parity.selectors import DelegationRow, ParitySummary, delegations, parity_summary
+from capdev.parity.selectors import Filters as ParityFilters
 from capdev.parity.selectors import Target as ParityTarget
 from capdev.plan.models import Deliverable, Plan, StrategyOutcome
 from capdev.plan.selectors import plans_for_user
@@ -66,74 +59,15 @@ User = AbstractBaseUser | AnonymousUser
 
 # --- the biennium ----------------------------------------------------------------------------
 
-BIENNIUM = re.compile(r"(\d{4})-(\d{2})")
-
-
-@dataclass(frozen=True)
-class Biennium:
-    """Two consecutive years, written 2020-21 as in the Programme and Budget."""
-
-    first_year: int
-
-    @property
-    def last_year(self) -> int:
-        return self.first_year + 1
-
-    @property
-    def label(self) -> str:
-        return f"{self.first_year}-{self.last_year % 100:02d}"
-
-    @property
-    def periods(self) -> tuple[str, str, str]:
-        """The indicator periods that fall in it: the biennium itself and its two years."""
-        return (self.label, str(self.first_year), str(self.last_year))
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.first_year, 1, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        return datetime.date(self.last_year, 12, 31)
-
-    def __str__(self) -> str:
-        return self.label
-
-
-def latest_complete_biennium(today: datetime.date | None = None) -> Biennium:
-    """The latest biennium that has ended. Bienniums start in even years, as the ILO's
-    Programme and Budget does (2020-21, 2022-23, …)."""
-    today = today or timezone.localdate()
-    last_year = today.year - 1
-    first_year = last_year - 1 if last_year % 2 else last_year - 2
-    return Biennium(first_year)
-
 
 def parse_biennium(value: str | None, *, today: datetime.date | None = None) -> Biennium:
-    """The biennium written in `value` ("2020-21"), or the latest complete one when it is
-    empty; a ValidationError that says what is wrong otherwise."""
+    """The biennium written in `value` ("2020-21", spaces around it ignored), or the latest
+    complete one when it is empty; otherwise capdev.lib.periods' PeriodError (a
+    ValidationError) that says what is wrong, which the pages and downloads answer with 400."""
     value = (value or "").strip()
     if not value:
         return latest_complete_biennium(today)
-    match = BIENNIUM.fullmatch(value)
-    if not match:
-        raise ValidationError(
-            _("“%(value)s” is not a biennium: write it as 2020-21 (YYYY-YY).") % {"value": value},
-            code="format",
-        )
-    first_year = int(match.group(1))
-    if (first_year + 1) % 100 != int(match.group(2)):
-        raise ValidationError(
-            _("“%(value)s” is not a biennium: its years must follow each other, as in %(example)s.")
-            % {"value": value, "example": Biennium(first_year).label},
-            code="years",
-        )
-    if not 1919 <= first_year <= 2999:
-        raise ValidationError(
-            _("“%(value)s” is outside the years capdev reports on.") % {"value": value},
-            code="range",
-        )
-    return Biennium(first_year)
+    return periods.parse_biennium(value)
 
 
 def biennium_choices(user: User, *, today: datetime.date | None = None) -> list[str]:
@@ -141,7 +75,7 @@ def biennium_choices(user: User, *, today: datetime.date | None = None) -> list[
     every biennium from the earliest of them to the current one, newest first."""
     today = today or timezone.localdate()
     labels = set(deliverables_for_user(user).order_by().values_list("biennium", flat=True))
-    firsts = {int(label[:4]) for label in labels if BIENNIUM.fullmatch(label)}
+    firsts = {int(label[:4]) for label in labels if periods.BIENNIUM.fullmatch(label)}
     current = today.year if today.year % 2 == 0 else today.year - 1
     earliest = min(firsts | {latest_complete_biennium(today).first_year})
     return [Biennium(year).label for year in range(current, earliest - 1, -2)]
@@ -154,10 +88,6 @@ def _one_row_each(queryset: QuerySet) -> QuerySet:
     if queryset.query.distinct:
         return queryset.model._default_manager.filter(pk__in=queryset.order_by().values("pk"))
     return queryset
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 # --- a. strategy deliverables ----------------------------------------------------------------
@@ -251,9 +181,9 @@ def _reporting_period(biennium: Biennium, targets: set[str], measured: set[str])
     """The period an indicator is reported for: the biennium when a target is set for it,
     else the later year with a target, else the earlier; without targets, the same order
     over what is measured."""
-    for periods in (targets, measured):
+    for given in (targets, measured):
         for period in (biennium.label, str(biennium.last_year), str(biennium.first_year)):
-            if period in periods:
+            if period in given:
                 return period
     return biennium.label
 
@@ -290,7 +220,7 @@ def indicator_section(user: User, biennium: Biennium) -> IndicatorSection:
             target.indicator = indicator
         if actual is not None:
             actual.indicator = indicator
-        assessment = status(indicator, period)
+        assessment = assess(indicator, period, target, actual)
         state = assessment.status.value if assessment.status else ""
         rows.append(
             IndicatorRow(
@@ -391,7 +321,7 @@ def _merged(rows: list[AmountRow]) -> list[AmountRow]:
                 **row.__dict__,
                 "amount": amount,
                 "count": count,
-                "share": float(amount / totals[row.currency]) if totals[row.currency] else None,
+                "share": shares.share(amount, totals[row.currency]),
             }
         )
         for (_key, (row, amount, count)) in sorted(sums.items())
@@ -502,24 +432,6 @@ class PlanRow:
 
 
 @dataclass(frozen=True)
-class DelegationShare:
-    """The country's delegation to one meeting: women among its members, by group and in
-    all (as the reader sees them), and whether it reaches the minimum and the goal."""
-
-    meeting: str
-    year: int
-    groups: list[Share]
-    women: int
-    total: int
-    reaches_minimum: bool
-    reaches_goal: bool
-
-    @property
-    def share(self) -> float | None:
-        return _share(self.women, self.total)
-
-
-@dataclass(frozen=True)
 class CountryProfile:
     country: Country
     constituents: list[ConstituentCapacity]
@@ -529,7 +441,7 @@ class CountryProfile:
     activities: list[Activity]
     activity_count: int
     participants: SexCounts
-    delegations: list[DelegationShare]
+    delegations: list[DelegationRow]
     target: ParityTarget
     generated_at: datetime.datetime
     reader: str
@@ -553,52 +465,6 @@ def constituent_capacity(user: User, country: Country) -> list[ConstituentCapaci
     ]
 
 
-def country_delegations(
-    user: User, country: Country, target: ParityTarget
-) -> list[DelegationShare]:
-    """Women in the country's delegations to each meeting, newest first (one grouped query
-    over the delegation members the user sees)."""
-    rows = (
-        members_for_user(user)
-        .filter(country=country)
-        .order_by()
-        .values("meeting", "meeting__name", "meeting__year", "meeting__start", "group")
-        .annotate(women=Count("pk", filter=Q(sex=FEMALE)), people=Count("pk"))
-    )
-    meetings: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        meeting = meetings.setdefault(
-            row["meeting"],
-            {
-                "name": row["meeting__name"],
-                "year": row["meeting__year"],
-                "start": row["meeting__start"],
-                "groups": {},
-            },
-        )
-        meeting["groups"][row["group"]] = (row["women"], row["people"])
-    result = []
-    for meeting in sorted(meetings.values(), key=lambda m: m["start"], reverse=True):
-        groups = [
-            Share(value, str(label), *meeting["groups"].get(value, (0, 0)))
-            for value, label in DelegationGroup.choices
-        ]
-        women = sum(group.women for group in groups)
-        total = sum(group.total for group in groups)
-        result.append(
-            DelegationShare(
-                meeting=meeting["name"],
-                year=meeting["year"],
-                groups=groups,
-                women=women,
-                total=total,
-                reaches_minimum=reaches(women, total, target.minimum_percent),
-                reaches_goal=reaches(women, total, target.goal_percent),
-            )
-        )
-    return result
-
-
 def country_profile(user: User, country: Country) -> CountryProfile:
     """What a country's profile shows: its constituents' capacity (latest against baseline),
     their needs, the plans and activities in the country with participants by sex, and the
@@ -612,13 +478,16 @@ def country_profile(user: User, country: Country) -> CountryProfile:
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
+    # An action is delivered when one of its activities the reader sees was held: an
+    # activity outside the reader's scope tells them nothing, not even that it happened.
+    held_in_scope = activities_for_user(user).filter(status=Activity.Status.HELD).values("pk")
     plans = list(
         plans_for_user(user, country=iso2)
         .annotate(
             action_count=Count("actions", distinct=True),
             delivered_count=Count(
                 "actions",
-                filter=Q(actions__activities__status=Activity.Status.HELD),
+                filter=Q(actions__activities__in=held_in_scope),
                 distinct=True,
             ),
         )
@@ -642,7 +511,7 @@ def country_profile(user: User, country: Country) -> CountryProfile:
         activities=list(activity_list_for_user(user, country=iso2)[:25]),
         activity_count=_one_row_each(activities_for_user(user).filter(pk__in=in_country)).count(),
         participants=sex_counts(participations_for_user(user).filter(activity__in=in_country)),
-        delegations=country_delegations(user, country, target),
+        delegations=delegations(user, ParityFilters(country=country.pk)),
         target=target,
         generated_at=timezone.now(),
         reader=user.get_username() if user.is_authenticated else "",

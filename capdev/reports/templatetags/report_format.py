@@ -1,5 +1,5 @@
-"""Number formats of the reports: shares as percentages, figures to one decimal, and "—"
-where there is nothing to show (a share of nobody is not 0 %)."""
+"""Number formats of the reports: figures to one decimal and changes with their sign, "—"
+where there is nothing to show (shares as percentages: `{% load shares %}`)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,6 @@ from django import template
 from django.template.defaultfilters import floatformat
 
 register = template.Library()
-
-
-@register.filter
-def percent(share: float | Decimal | None, digits: int = 1) -> str:
-    """A share (0–1) as a percentage: 0.4167 → "41.7 %"."""
-    if share is None or share == "":
-        return "—"
-    return f"{floatformat(float(share) * 100, digits)} %"
 
 
 @register.filter

@@ -2,8 +2,8 @@
 
 WeasyPrint writes its page objects into compressed object streams; inflating every stream
 is enough to count pages, read the outline (bookmarks) and see the fonts. The text itself
-is read with poppler's `pdftotext` where poppler-utils is installed; the tests that need it
-are skipped elsewhere.
+is read with poppler's `pdftotext` (poppler-utils, which ./dev test installs): the tests
+that read it need it and fail without it; none is skipped.
 """
 
 from __future__ import annotations
