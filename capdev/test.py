@@ -14,12 +14,16 @@ outsider     signed in, no grant: sees nothing
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from capdev.core.models import (
     ConstituentGroup,
@@ -127,3 +131,18 @@ def shared_data() -> Path:
         "The shared reference data is missing: set CAPDEV_SHARED_DATA to its folder "
         "(the one holding xlsform/, kobo/, iati/)."
     )
+
+
+def run_command(name: str, *args: str) -> tuple[str, str]:
+    """Run a management command; what it wrote to stdout and to stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command(name, *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def failing_command(name: str, *args: str) -> tuple[str, str]:
+    """Run a management command that must fail; its error and what it wrote to stderr."""
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command(name, *args, stdout=io.StringIO(), stderr=err)
+    return str(raised.value), err.getvalue()

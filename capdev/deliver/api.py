@@ -15,7 +15,6 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -42,6 +41,7 @@ from capdev.diagnose.api.common import (
     enum_field,
     query_filters,
 )
+from capdev.lib.list_imports import problems_response, problems_schema
 from capdev.plan import selectors as plan_selectors
 from capdev.plan.api import (
     CountryField,
@@ -353,24 +353,8 @@ class ActivityParticipantsImport(APIView):
         request={"multipart/form-data": ImportInput},
         responses={
             201: ImportOutput,
-            400: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="Nothing imported; every problem with its row (header = 1) and column.",
-                examples=[
-                    OpenApiExample(
-                        "A bad row",
-                        value={
-                            "file": ["row 7, column “Sex”: “X” is not a sex we record."],
-                            "problems": [
-                                {
-                                    "row": 7,
-                                    "column": "Sex",
-                                    "message": "“X” is not a sex we record.",
-                                }
-                            ],
-                        },
-                    )
-                ],
+            400: problems_schema(
+                "A bad row", row=7, column="Sex", message="“X” is not a sex we record."
             ),
             403: OpenApiResponse(description="Your role does not change this activity."),
         },
@@ -393,14 +377,7 @@ class ActivityParticipantsImport(APIView):
                 mapping=data.validated_data.get("mapping") or None,
             )
         except ParticipantsInvalid as error:
-            # A Response, not a ValidationError: that would turn row numbers into strings.
-            return Response(
-                {
-                    "file": [str(problem) for problem in error.problems],
-                    "problems": [problem.as_dict() for problem in error.problems],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return problems_response(error.problems)
         return Response(
             {
                 "rows": result.rows,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,13 +11,13 @@ from capdev.core.models import PARTNER_KINDS, Country, Office, Organisation
 from capdev.core.scoping import scoped
 from capdev.deliver.models import Activity, Participation, TargetGroup
 from capdev.deliver.services import DELIVERING, PARTICIPATION_FIELDS
+from capdev.lib.list_imports import ListFileForm
 from capdev.lib.pages import with_blank
 from capdev.plan.models import Action, CrossCuttingDriver, FundingSource
 
 # A participant list sent through the browser; longer lists go through
 # `capdev import-participants`, which has no upload limit.
 MAX_LIST_BYTES = 50 * 1024 * 1024
-LIST_SUFFIXES = (".csv", ".xlsx")
 
 
 class ActionChoiceField(forms.ModelMultipleChoiceField):
@@ -160,24 +157,12 @@ class ParticipantSearch(forms.Form):
     q = forms.CharField(label=_("Search participants"), required=False)
 
 
-class ParticipantListForm(forms.Form):
-    file = forms.FileField(
-        label=_("Participant list (.csv or .xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(LIST_SUFFIXES)}),
+class ParticipantListForm(ListFileForm):
+    file_label = _("Participant list (.csv or .xlsx)")
+    max_bytes = MAX_LIST_BYTES
+    too_large = _(
+        "The file is larger than 50 MB: import it with “capdev import-participants” instead."
     )
-
-    def clean_file(self) -> UploadedFile:
-        upload = self.cleaned_data["file"]
-        if PurePath(upload.name or "").suffix.lower() not in LIST_SUFFIXES:
-            raise forms.ValidationError(_("Send a .csv file or an .xlsx workbook."))
-        if upload.size > MAX_LIST_BYTES:
-            raise forms.ValidationError(
-                _(
-                    "The file is larger than 50 MB: import it with "
-                    "“capdev import-participants” instead."
-                )
-            )
-        return upload
 
 
 class ColumnMappingForm(forms.Form):

@@ -11,6 +11,7 @@ field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -150,22 +151,26 @@ class MonitorIndicatorOutput(serializers.ModelSerializer):
         return StandingOutput(indicator.standing).data  # type: ignore[attr-defined]
 
 
+# What a target and a measurement both answer: the period, the disaggregation and the figure.
+FIGURE_FIELDS = [
+    "id",
+    "indicator",
+    "period",
+    "disaggregation",
+    "value",
+    "numerator",
+    "denominator",
+    "text",
+    "figure",
+]
+
+
 class TargetOutput(serializers.ModelSerializer):
     figure = _figure_field()
 
     class Meta:
         model = Target
-        fields = [
-            "id",
-            "indicator",
-            "period",
-            "disaggregation",
-            "value",
-            "numerator",
-            "denominator",
-            "text",
-            "figure",
-        ]
+        fields = FIGURE_FIELDS
         read_only_fields = fields
 
 
@@ -177,15 +182,7 @@ class MeasurementOutput(serializers.ModelSerializer):
     class Meta:
         model = Measurement
         fields = [
-            "id",
-            "indicator",
-            "period",
-            "disaggregation",
-            "value",
-            "numerator",
-            "denominator",
-            "text",
-            "figure",
+            *FIGURE_FIELDS,
             "source",
             "evidence",
             "recorded_by",
@@ -452,8 +449,30 @@ class IndicatorDetail(APIView):
         return Response(_detail(request.user, pk))
 
 
-def _saved(existed: bool) -> int:
-    return status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+def _save_figure(
+    request: Request,
+    pk: int,
+    *,
+    read: type[serializers.Serializer],
+    model: type[Target | Measurement],
+    service: Callable[..., Target | Measurement],
+    write: type[serializers.Serializer],
+) -> Response:
+    """Validate the figure sent for the indicator, save it through the service and answer
+    201, or 200 when it replaced the indicator's figure for that period and disaggregation."""
+    indicator = indicator_for_user(request.user, pk)
+    data = read(data=request.data)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    existed = model.objects.filter(
+        indicator=indicator,
+        period=values["period"],
+        disaggregation=values.get("disaggregation", ""),
+    ).exists()
+    saved = call_service(service, user=request.user, indicator=indicator, data=values)
+    return Response(
+        write(saved).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+    )
 
 
 class IndicatorTargets(APIView):
@@ -465,19 +484,14 @@ class IndicatorTargets(APIView):
     def post(self, request: Request, pk: int) -> Response:
         """Set the target of a period, in total or for one disaggregation (201; 200 when it
         replaces the one set before)."""
-        indicator = indicator_for_user(request.user, pk)
-        data = FigureInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        existed = Target.objects.filter(
-            indicator=indicator,
-            period=values["period"],
-            disaggregation=values.get("disaggregation", ""),
-        ).exists()
-        target = call_service(
-            services.target_set, user=request.user, indicator=indicator, data=values
+        return _save_figure(
+            request,
+            pk,
+            read=FigureInput,
+            model=Target,
+            service=services.target_set,
+            write=TargetOutput,
         )
-        return Response(TargetOutput(target).data, status=_saved(existed))
 
 
 class IndicatorMeasurements(generics.ListAPIView):
@@ -500,19 +514,14 @@ class IndicatorMeasurements(generics.ListAPIView):
     def post(self, request: Request, pk: int) -> Response:
         """Record a measurement with its source and evidence (201; 200 when it replaces the
         one recorded before, whose approval it withdraws)."""
-        indicator = indicator_for_user(request.user, pk)
-        data = MeasurementInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        existed = Measurement.objects.filter(
-            indicator=indicator,
-            period=values["period"],
-            disaggregation=values.get("disaggregation", ""),
-        ).exists()
-        measurement = call_service(
-            services.measurement_record, user=request.user, indicator=indicator, data=values
+        return _save_figure(
+            request,
+            pk,
+            read=MeasurementInput,
+            model=Measurement,
+            service=services.measurement_record,
+            write=MeasurementOutput,
         )
-        return Response(MeasurementOutput(measurement).data, status=_saved(existed))
 
 
 class MeasurementApprove(APIView):

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -24,6 +23,7 @@ from rest_framework.views import APIView
 from capdev.core.models import Region
 from capdev.diagnose.api.common import call_service, enum_field, query_filters
 from capdev.lib import shares
+from capdev.lib.list_imports import problems_response, problems_schema
 from capdev.parity import selectors, services
 from capdev.parity.delegations_import import DelegationsInvalid, import_delegations
 from capdev.parity.models import DelegationGroup, DelegationMember, DelegationRole, Meeting, Sex
@@ -241,26 +241,13 @@ class DelegateImport(APIView):
         request={"multipart/form-data": DelegationListInput},
         responses={
             201: ImportOutput,
-            400: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="Nothing imported; every problem with its row (header = 1) and column.",
-                examples=[
-                    OpenApiExample(
-                        "Three government delegates",
-                        value={
-                            "problems": [
-                                {
-                                    "row": 4,
-                                    "column": "Role",
-                                    "message": "Kenya has 3 government delegates: a Conference "
-                                    "delegation has 2 (two government delegates, one "
-                                    "employers' and one workers' delegate). List the others "
-                                    "as substitute delegates or advisers.",
-                                }
-                            ]
-                        },
-                    )
-                ],
+            400: problems_schema(
+                "Three government delegates",
+                row=4,
+                column="Role",
+                message="Kenya has 3 government delegates: a Conference delegation has 2 (two "
+                "government delegates, one employers' and one workers' delegate). List the "
+                "others as substitute delegates or advisers.",
             ),
             403: OpenApiResponse(description="Delegation lists are imported by HQ."),
         },
@@ -282,14 +269,7 @@ class DelegateImport(APIView):
                 file_name=upload.name or "delegations",
             )
         except DelegationsInvalid as error:
-            # A Response, not a ValidationError: that would turn row numbers into strings.
-            return Response(
-                {
-                    "file": [str(problem) for problem in error.problems],
-                    "problems": [problem.as_dict() for problem in error.problems],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return problems_response(error.problems)
         return Response(
             {
                 "rows": result.rows,

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from capdev.core.models import REGION_NAMES
+from capdev.lib.list_imports import ListFileForm
 from capdev.lib.pages import with_blank
 from capdev.parity.delegations_import import MAX_BYTES
 from capdev.parity.models import DelegationGroup, Meeting, ParityTarget
 from capdev.parity.selectors import MEETING_SORTS
 
-LIST_SUFFIXES = (".csv", ".xlsx")
 YEARS = {"min_value": 1919, "max_value": 2100}
 
 
@@ -91,22 +88,10 @@ class DelegationSearch(forms.Form):
     )
 
 
-class DelegationListForm(forms.Form):
-    file = forms.FileField(
-        label=_("Delegation list (.csv or .xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(LIST_SUFFIXES)}),
-    )
-
-    def clean_file(self) -> UploadedFile:
-        upload = self.cleaned_data["file"]
-        if PurePath(upload.name or "").suffix.lower() not in LIST_SUFFIXES:
-            raise forms.ValidationError(_("Send a .csv file or an .xlsx workbook."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB: a delegation list is far smaller.")
-                % {"size": MAX_BYTES // (1024 * 1024)}
-            )
-        return upload
+class DelegationListForm(ListFileForm):
+    file_label = _("Delegation list (.csv or .xlsx)")
+    max_bytes = MAX_BYTES
+    too_large = _("The file is larger than %(size)d MB: a delegation list is far smaller.")
 
 
 class ParityTargetForm(forms.ModelForm):

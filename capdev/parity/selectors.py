@@ -75,18 +75,11 @@ class Target:
         return self.goal_percent / 100
 
 
-@dataclass(frozen=True)
-class Share:
-    """Women among the people counted under one key (a group, a region, a State...)."""
+class WomenShare:
+    """Women / total for a dataclass counting `women` among `total` people."""
 
-    key: str
-    label: str
     women: int
     total: int
-
-    @property
-    def men_and_others(self) -> int:
-        return self.total - self.women
 
     @property
     def share(self) -> float | None:
@@ -98,7 +91,21 @@ class Share:
 
 
 @dataclass(frozen=True)
-class SessionShare:
+class Share(WomenShare):
+    """Women among the people counted under one key (a group, a region, a State...)."""
+
+    key: str
+    label: str
+    women: int
+    total: int
+
+    @property
+    def men_and_others(self) -> int:
+        return self.total - self.women
+
+
+@dataclass(frozen=True)
+class SessionShare(WomenShare):
     """Women among the delegation members of one meeting (that the reader sees)."""
 
     meeting_id: int
@@ -109,16 +116,9 @@ class SessionShare:
     women: int
     total: int
 
-    @property
-    def share(self) -> float | None:
-        return shares.share(self.women, self.total)
-
-    def reaches(self, percent: int) -> bool:
-        return reaches(self.women, self.total, percent)
-
 
 @dataclass(frozen=True)
-class TrendPoint:
+class TrendPoint(WomenShare):
     """Women among the members of one group (or "all") at the meetings of one year."""
 
     year: int
@@ -126,10 +126,6 @@ class TrendPoint:
     label: str
     women: int
     total: int
-
-    @property
-    def share(self) -> float | None:
-        return shares.share(self.women, self.total)
 
 
 @dataclass(frozen=True)
@@ -150,7 +146,7 @@ class DelegationCounts:
 
 
 @dataclass(frozen=True)
-class DelegationRow:
+class DelegationRow(WomenShare):
     """One member State's delegation to one meeting: women and people by group and in all."""
 
     meeting: Meeting
@@ -158,13 +154,6 @@ class DelegationRow:
     by_group: dict[str, Share]
     women: int
     total: int
-
-    @property
-    def share(self) -> float | None:
-        return shares.share(self.women, self.total)
-
-    def reaches(self, percent: int) -> bool:
-        return reaches(self.women, self.total, percent)
 
     @property
     def meeting_id(self) -> int:
@@ -177,7 +166,7 @@ class DelegationRow:
 
 
 @dataclass(frozen=True)
-class GroupNeedingHelp:
+class GroupNeedingHelp(WomenShare):
     """A member State's group whose share of women, pooled over the recent sessions, is under
     the minimum; with the parity workshops (activities) offered to it."""
 
@@ -191,10 +180,6 @@ class GroupNeedingHelp:
     @property
     def group_label(self) -> str:
         return str(DelegationGroup(self.group).label)
-
-    @property
-    def share(self) -> float | None:
-        return shares.share(self.women, self.total)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
 )
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -28,7 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from capdev.core import selectors as core_selectors
-from capdev.core.models import ConstituentGroup, Country, Organisation
+from capdev.core.models import ConstituentGroup, Organisation
 from capdev.core.scoping import may_administer_some
 from capdev.diagnose.api.common import (
     ScopedRelatedField,
@@ -36,6 +33,7 @@ from capdev.diagnose.api.common import (
     enum_field,
     query_filters,
 )
+from capdev.plan.api import CountryField
 from capdev.surveys import selectors, services
 from capdev.surveys.models import Answer, Choice, Question, Response, Survey
 
@@ -44,23 +42,6 @@ QuestionKindField = enum_field(Question.Kind, "SurveyQuestionKindEnum")
 GroupField = enum_field(ConstituentGroup, "SurveyRespondentGroupEnum")
 ResponseSourceField = enum_field(Response.Source, "SurveyResponseSourceEnum")
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CountryCodeField(serializers.Field):
-    """A country by its ISO code; one outside the caller's scope does not exist."""
-
-    default_error_messages = {"does_not_exist": gettext_lazy("There is no country “{code}”.")}
-
-    def to_representation(self, value: Country) -> str:
-        return value.iso_alpha2
-
-    def to_internal_value(self, data: Any) -> Country:
-        code = str(data).strip()
-        try:
-            return core_selectors.country_for_user(self.context["request"].user, code)
-        except Http404:
-            self.fail("does_not_exist", code=code)
 
 
 # --- surveys ----------------------------------------------------------------------------
@@ -352,7 +333,7 @@ class ResponseInput(serializers.Serializer):
         help_text="the respondent's organisation: its group and country are the respondent's",
     )
     group = GroupField(required=False, allow_blank=True, help_text="without an organisation")
-    country = CountryCodeField(required=False, allow_null=True, help_text="ISO code (optional)")
+    country = CountryField(required=False, allow_null=True, help_text="ISO code (optional)")
     answers = AnswerInput(many=True)
 
     def validate_answers(self, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import io
+from functools import partial
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from capdev.deliver.models import ParticipantImport, Participation, Person
 from capdev.deliver.tests.test_import import HEADER, ROWS, listing, new_activity
+from capdev.test import failing_command, run_command
 
 COMMAND = "import-participants"
 
 
-def run(*args: str) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    call_command(COMMAND, *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
-
-
-def failing(*args: str) -> tuple[str, str]:
-    err = io.StringIO()
-    with pytest.raises(CommandError) as raised:
-        call_command(COMMAND, *args, stdout=io.StringIO(), stderr=err)
-    return str(raised.value), err.getvalue()
+run = partial(run_command, COMMAND)  # (out, err)
+failing = partial(failing_command, COMMAND)  # (the error, err)
 
 
 @pytest.fixture

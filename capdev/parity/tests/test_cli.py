@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
-import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
+from functools import partial
 
 from capdev.parity.models import DelegationImport, DelegationMember
 from capdev.parity.tests.fixtures import FILE, ROWS, conference, listing
+from capdev.test import failing_command, run_command
 
 COMMAND = "import-delegations"
 
 
-def run(*args: str) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    call_command(COMMAND, *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
-
-
-def failing(*args: str) -> tuple[str, str]:
-    err = io.StringIO()
-    with pytest.raises(CommandError) as raised:
-        call_command(COMMAND, *args, stdout=io.StringIO(), stderr=err)
-    return str(raised.value), err.getvalue()
+run = partial(run_command, COMMAND)  # (out, err)
+failing = partial(failing_command, COMMAND)  # (the error, err)
 
 
 def test_it_replaces_a_meetings_delegation_and_says_what_it_did(world):
