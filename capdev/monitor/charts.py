@@ -1,6 +1,9 @@
-"""Vega-Lite charts of the monitor stage, built with Altair, drawn by vega-embed (and
-rendered to SVG for PDF reports): the capacity dashboards and an indicator against its
-targets. Each chart has a table with the same figures beside it."""
+"""Vega-Lite charts of the monitor stage, drawn by vega-embed (and rendered to SVG for PDF
+reports): the capacity dashboards and an indicator against its targets. Each chart has a
+table with the same figures beside it.
+
+The dashboards' charts are written as Vega-Lite dictionaries: Altair took 10 ms to build each
+one, most of a dashboard page's time (docs/decisions.md §12). The others use Altair."""
 
 from __future__ import annotations
 
@@ -24,6 +27,18 @@ def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return chart.to_dict(validate=False)
 
 
+def _top(layer: dict[str, Any], values: list[dict[str, Any]], height: int) -> dict[str, Any]:
+    """A whole Vega-Lite spec around one view or a layer of views."""
+    return {
+        "$schema": alt.SCHEMA_URL,
+        "config": {"view": {"continuousWidth": 300, "continuousHeight": 300}},
+        "data": {"values": values},
+        "width": "container",
+        "height": height,
+        **layer,
+    }
+
+
 def baseline_latest(rows: list[Comparison], *, axis_title: str) -> dict[str, Any]:
     """Dumbbells: each row's cohort mean at baseline (grey) and latest (blue), in %."""
     name, score, when = axis_title, _("Score (%)"), _("Assessment")
@@ -36,25 +51,46 @@ def baseline_latest(rows: list[Comparison], *, axis_title: str) -> dict[str, Any
             {name: row.label, when: baseline, score: float(row.cohort_baseline_mean)},
             {name: row.label, when: latest, score: float(row.cohort_latest_mean or 0)},
         ]
-    order = [row.label for row in rows]
-    base = alt.Chart(alt.Data(values=values)).encode(
-        y=alt.Y(f"{name}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
-    )
-    rule = base.mark_rule(color="#6b7280").encode(
-        x=alt.X(f"min({score}):Q", scale=alt.Scale(domain=[0, 100]), title=score),
-        x2=f"max({score}):Q",
-    )
-    points = base.mark_circle(size=110, opacity=1).encode(
-        x=alt.X(f"{score}:Q"),
-        color=alt.Color(
-            f"{when}:N",
-            scale=alt.Scale(domain=[baseline, latest], range=[BASELINE, LATEST]),
-            legend=alt.Legend(orient="bottom", title=None),
-        ),
-        tooltip=[f"{name}:N", f"{when}:N", f"{score}:Q"],
-    )
-    height = max(80, 30 * len(order))
-    return _spec(alt.layer(rule, points).properties(width="container", height=height))
+    y = {
+        "field": name,
+        "type": "nominal",
+        "sort": [row.label for row in rows],
+        "title": None,
+        "axis": {"labelLimit": 260},
+    }
+    rule = {
+        "mark": {"type": "rule", "color": "#6b7280"},
+        "encoding": {
+            "x": {
+                "field": score,
+                "aggregate": "min",
+                "type": "quantitative",
+                "scale": {"domain": [0, 100]},
+                "title": score,
+            },
+            "x2": {"field": score, "aggregate": "max"},
+            "y": y,
+        },
+    }
+    points = {
+        "mark": {"type": "circle", "size": 110, "opacity": 1},
+        "encoding": {
+            "x": {"field": score, "type": "quantitative"},
+            "y": y,
+            "color": {
+                "field": when,
+                "type": "nominal",
+                "scale": {"domain": [baseline, latest], "range": [BASELINE, LATEST]},
+                "legend": {"orient": "bottom", "title": None},
+            },
+            "tooltip": [
+                {"field": name, "type": "nominal"},
+                {"field": when, "type": "nominal"},
+                {"field": score, "type": "quantitative"},
+            ],
+        },
+    }
+    return _top({"layer": [rule, points]}, values, max(80, 30 * len(rows)))
 
 
 def trend(dashboard: CapacityDashboard) -> dict[str, Any]:
@@ -65,16 +101,19 @@ def trend(dashboard: CapacityDashboard) -> dict[str, Any]:
         for point in dashboard.trend
         if point.mean is not None
     ]
-    line = (
-        alt.Chart(alt.Data(values=values))
-        .mark_line(point=True, color=LATEST)
-        .encode(
-            x=alt.X(f"{year}:O", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{score}:Q", scale=alt.Scale(domain=[0, 100])),
-            tooltip=[f"{year}:O", f"{score}:Q", f"{count}:Q"],
-        )
-    )
-    return _spec(line.properties(width="container", height=220))
+    line = {
+        "mark": {"type": "line", "point": True, "color": LATEST},
+        "encoding": {
+            "x": {"field": year, "type": "ordinal", "axis": {"labelAngle": 0}},
+            "y": {"field": score, "type": "quantitative", "scale": {"domain": [0, 100]}},
+            "tooltip": [
+                {"field": year, "type": "ordinal"},
+                {"field": score, "type": "quantitative"},
+                {"field": count, "type": "quantitative"},
+            ],
+        },
+    }
+    return _top(line, values, 220)
 
 
 def distribution(dashboard: CapacityDashboard) -> dict[str, Any]:
@@ -84,17 +123,27 @@ def distribution(dashboard: CapacityDashboard) -> dict[str, Any]:
         {change: f"{b.low} – {b.high}", "low": b.low, count: b.organisations}
         for b in dashboard.distribution
     ]
-    bars = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar()
-        .encode(
-            x=alt.X(f"{change}:N", sort=alt.SortField("low"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{count}:Q"),
-            color=alt.condition(alt.datum.low < 0, alt.value("#c2410c"), alt.value(LATEST)),
-            tooltip=[f"{change}:N", f"{count}:Q"],
-        )
-    )
-    return _spec(bars.properties(width="container", height=220))
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {
+                "field": change,
+                "type": "nominal",
+                "sort": {"field": "low"},
+                "axis": {"labelAngle": 0},
+            },
+            "y": {"field": count, "type": "quantitative"},
+            "color": {
+                "condition": {"test": "datum.low < 0", "value": "#c2410c"},
+                "value": LATEST,
+            },
+            "tooltip": [
+                {"field": change, "type": "nominal"},
+                {"field": count, "type": "quantitative"},
+            ],
+        },
+    }
+    return _top(bars, values, 220)
 
 
 def membership(dashboard: CapacityDashboard) -> dict[str, Any]:
@@ -104,17 +153,20 @@ def membership(dashboard: CapacityDashboard) -> dict[str, Any]:
         {year: str(p.year), members: p.members, group: str(ConstituentGroup(p.group).label)}
         for p in dashboard.membership
     ]
-    lines = (
-        alt.Chart(alt.Data(values=values))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X(f"{year}:O", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{members}:Q"),
-            color=alt.Color(f"{group}:N", legend=alt.Legend(orient="bottom")),
-            tooltip=[f"{year}:O", f"{group}:N", f"{members}:Q"],
-        )
-    )
-    return _spec(lines.properties(width="container", height=220))
+    lines = {
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": year, "type": "ordinal", "axis": {"labelAngle": 0}},
+            "y": {"field": members, "type": "quantitative"},
+            "color": {"field": group, "type": "nominal", "legend": {"orient": "bottom"}},
+            "tooltip": [
+                {"field": year, "type": "ordinal"},
+                {"field": group, "type": "nominal"},
+                {"field": members, "type": "quantitative"},
+            ],
+        },
+    }
+    return _top(lines, values, 220)
 
 
 def organisation_series(dashboard: OrganisationDashboard) -> dict[str, Any]:

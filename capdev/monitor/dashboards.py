@@ -10,6 +10,7 @@ scored on). Every figure is computed over the facts the user may see.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
@@ -290,7 +291,8 @@ def distribution(pairs_: list[Pair]) -> list[Bin]:
         return []
     counts: dict[int, int] = defaultdict(int)
     for change in changes:
-        counts[int((change // BIN_WIDTH) * BIN_WIDTH)] += 1
+        # floor, not //: Decimal // truncates towards zero, which would put −7 in [−5, 0)
+        counts[math.floor(change / BIN_WIDTH) * BIN_WIDTH] += 1
     low, high = min(counts), max(counts)
     return [Bin(start, counts.get(start, 0)) for start in range(low, high + 1, BIN_WIDTH)]
 
