@@ -8,8 +8,9 @@ reproducible (fixed seed). Regional offices and HQ departments are the ILO's rea
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,6 +31,9 @@ from capdev.core.models import (
     Role,
 )
 from capdev.core.reference import read_regions
+
+if TYPE_CHECKING:
+    from capdev.core.demo_large import LargeResult
 
 SEED = 20_260_101
 MEMBERSHIP_YEARS = range(2019, 2026)
@@ -86,6 +90,7 @@ class SeedResult:
     plans: int = 0
     activities: int = 0
     participants: int = 0
+    large: LargeResult | None = None  # the ten years a large seed adds
 
 
 class DatabaseNotEmpty(Exception):
@@ -347,6 +352,7 @@ def database_is_empty() -> bool:
 def reset() -> None:
     """Remove every organisation, office, grant and non-superuser account, and their history."""
     # Imported here: the demo dataset is the one place where core calls the floors above.
+    from capdev.core import demo_large
     from capdev.deliver import demo as deliver_demo
     from capdev.diagnose import demo as diagnose_demo
     from capdev.monitor import demo as monitor_demo
@@ -356,6 +362,7 @@ def reset() -> None:
 
     User = get_user_model()
     with transaction.atomic():
+        demo_large.reset()  # the bulk rows (and every dashboard fact) first, in a few statements
         surveys_demo.reset()
         parity_demo.reset()  # parity workshops are activities
         monitor_demo.reset()  # indicators serve plan results
@@ -371,7 +378,9 @@ def reset() -> None:
 
 
 @transaction.atomic
-def seed(*, scale: str, with_users: bool) -> SeedResult:
+def seed(
+    *, scale: str, with_users: bool, progress: Callable[[int, int], None] | None = None
+) -> SeedResult:
     """Generate the demo dataset; `scale` is "small" (≈900 organisations) or "large" (≈3,000)."""
     if not database_is_empty():
         raise DatabaseNotEmpty("The database already holds organisations or offices; use --reset.")
@@ -398,6 +407,11 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
     monitor_demo.seed(rng=rng, organisations=organisations, offices=offices)
     parity_workshops = parity_demo.seed(rng=rng, organisations=organisations, offices=offices)
     surveys_demo.seed(rng=rng, organisations=organisations, offices=offices)
+    large = None
+    if scale == "large":
+        from capdev.core.demo_large import add_ten_years
+
+        large = add_ten_years(rng, organisations, offices, progress=progress)
     DemoDataset.objects.create(scale=scale)
     return SeedResult(
         organisations=len(organisations),
@@ -408,4 +422,5 @@ def seed(*, scale: str, with_users: bool) -> SeedResult:
         plans=len(planned.plans),
         activities=delivered.activities + parity_workshops,
         participants=delivered.participants,
+        large=large,
     )

@@ -14,10 +14,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from capdev.core.models import Organisation
 from capdev.diagnose.models import Assessment, CellScore, ThemeScore
+from capdev.lib.bulk import insert_rows
 from capdev.monitor.models import CapacityFact, cell_dimension, theme_dimension
 
 CHUNK = 500  # organisations rebuilt per round trip by rebuild_all
@@ -125,14 +126,8 @@ FACT_COLUMNS = (
 
 
 def _insert(rows: list[tuple]) -> None:
-    """Insert fact rows with one executemany: the ORM would build a model per row."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(CapacityFact._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in FACT_COLUMNS)
-    marks = ", ".join(["%s"] * len(FACT_COLUMNS))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+    if rows:
+        insert_rows(CapacityFact._meta.db_table, FACT_COLUMNS, rows)
 
 
 def refresh(organisation_ids: Iterable[int]) -> None:
