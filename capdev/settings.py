@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "capdev.parity",
     "capdev.surveys",
     "capdev.reports",
+    "capdev.learn",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from capdev.core.urls import api_urlpatterns
 from capdev.core.views import healthz
 from capdev.deliver.api_urls import api_urlpatterns as deliver_api_urlpatterns
 from capdev.diagnose.api_urls import api_urlpatterns as diagnose_api_urlpatterns
+from capdev.learn.api_urls import api_urlpatterns as learn_api_urlpatterns
 from capdev.monitor.api_urls import api_urlpatterns as monitor_api_urlpatterns
 from capdev.parity.api_urls import api_urlpatterns as parity_api_urlpatterns
 from capdev.plan.api_urls import api_urlpatterns as plan_api_urlpatterns
@@ -26,6 +27,7 @@ urlpatterns = [
     path("api/", include(parity_api_urlpatterns)),
     path("api/", include(surveys_api_urlpatterns)),
     path("api/", include(reports_api_urlpatterns)),
+    path("api/", include(learn_api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("diagnose/", include("capdev.diagnose.urls")),
@@ -35,5 +37,6 @@ urlpatterns = [
     path("parity/", include("capdev.parity.urls")),
     path("surveys/", include("capdev.surveys.urls")),
     path("reports/", include("capdev.reports.urls")),
+    path("learn/", include("capdev.learn.urls")),
     path("", include("capdev.core.urls")),
 ]

@@ -355,6 +355,7 @@ def reset() -> None:
     from capdev.core import demo_large
     from capdev.deliver import demo as deliver_demo
     from capdev.diagnose import demo as diagnose_demo
+    from capdev.learn import demo as learn_demo
     from capdev.monitor import demo as monitor_demo
     from capdev.parity import demo as parity_demo
     from capdev.plan import demo as plan_demo
@@ -363,6 +364,7 @@ def reset() -> None:
     User = get_user_model()
     with transaction.atomic():
         demo_large.reset()  # the bulk rows (and every dashboard fact) first, in a few statements
+        learn_demo.reset()  # evaluations name plans, activities and offices
         surveys_demo.reset()
         parity_demo.reset()  # parity workshops are activities
         monitor_demo.reset()  # indicators serve plan results
@@ -387,6 +389,7 @@ def seed(
     # Imported here: the demo dataset is the one place where core calls the floors above.
     from capdev.deliver import demo as deliver_demo
     from capdev.diagnose import demo as diagnose_demo
+    from capdev.learn import demo as learn_demo
     from capdev.monitor import demo as monitor_demo
     from capdev.parity import demo as parity_demo
     from capdev.plan import demo as plan_demo
@@ -407,6 +410,7 @@ def seed(
     monitor_demo.seed(rng=rng, organisations=organisations, offices=offices)
     parity_workshops = parity_demo.seed(rng=rng, organisations=organisations, offices=offices)
     surveys_demo.seed(rng=rng, organisations=organisations, offices=offices)
+    learn_demo.seed(rng=rng, organisations=organisations, offices=offices)
     large = None
     if scale == "large":
         from capdev.core.demo_large import add_ten_years

@@ -1,0 +1,3 @@
+"""API routes (filled in by their owner)."""
+
+api_urlpatterns: list = []

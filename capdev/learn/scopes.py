@@ -1,0 +1,58 @@
+"""How the learn models are reached by grants (see capdev.core.scoping).
+
+An evaluation is seen as its countries and organisations are; one of no country (a strategic
+or thematic evaluation of the Office) is seen by every grant. Its ratings, documents and
+recommendations, their management responses and follow-up actions go with it. Evaluators,
+HQ and administrators record evaluations and recommendations; HQ and administrators record
+management responses, and each unit updates the follow-up actions assigned to it (checked in
+services, by the unit). Published lessons and good practices are everyone's knowledge (§16);
+drafts are seen and written by the Office's staff and evaluators in their countries.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from capdev.core.models import Role
+from capdev.core.scoping import ScopePaths, register
+from capdev.learn.models import (
+    CriterionRating,
+    Evaluation,
+    EvaluationDocument,
+    FollowUpAction,
+    Lesson,
+    ManagementResponse,
+    Recommendation,
+)
+
+EVALUATION_WRITERS = frozenset({Role.ADMIN, Role.HQ, Role.EVALUATOR})
+RESPONDERS = frozenset({Role.ADMIN, Role.HQ})
+LESSON_WRITERS = frozenset({Role.ADMIN, Role.HQ, Role.OFFICE, Role.SPECIALIST, Role.EVALUATOR})
+
+
+def _evaluation_paths(prefix: str, writers: frozenset[str]) -> ScopePaths:
+    return ScopePaths(
+        country=f"{prefix}countries",
+        region=f"{prefix}countries__region",
+        organisation=f"{prefix}organisations",
+        public=Q(**{f"{prefix}countries__isnull": True}),
+        many=True,
+        writers=writers,
+    )
+
+
+register(Evaluation, _evaluation_paths("", EVALUATION_WRITERS))
+for model in (CriterionRating, EvaluationDocument, Recommendation):
+    register(model, _evaluation_paths("evaluation__", EVALUATION_WRITERS))
+for model in (ManagementResponse, FollowUpAction):
+    register(model, _evaluation_paths("recommendation__evaluation__", RESPONDERS))
+register(
+    Lesson,
+    ScopePaths(
+        country="countries",
+        region="countries__region",
+        public=Q(status=Lesson.Status.PUBLISHED),
+        many=True,
+        writers=LESSON_WRITERS,
+    ),
+)

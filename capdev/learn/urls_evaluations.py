@@ -1,0 +1,3 @@
+"""Routes (filled in by their owner)."""
+
+urlpatterns: list = []
