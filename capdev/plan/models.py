@@ -60,6 +60,15 @@ class SDGTarget(models.Model):
         return f"{self.code} {localized(self.title)}"
 
 
+def check_biennium(value: str) -> None:
+    """Raise a ValidationError on the biennium field unless `value` is one (2024-25)."""
+    try:
+        parse_biennium(value)
+    except PeriodError as error:
+        wrong = _("Write the biennium as 2024-25.") if error.code == "format" else error
+        raise ValidationError({"biennium": wrong}) from None
+
+
 class PBOutcome(models.Model):
     """An outcome of an ILO Programme and Budget (§28), as published (English)."""
 
@@ -83,6 +92,9 @@ class PBOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.biennium} {self.code}: {self.title}"
+
+    def clean(self) -> None:
+        check_biennium(self.biennium)
 
 
 class FundingSource(models.Model):
@@ -431,11 +443,7 @@ class Deliverable(models.Model):
         return localized(self.title)
 
     def clean(self) -> None:
-        try:
-            parse_biennium(self.biennium)
-        except PeriodError as error:
-            wrong = _("Write the biennium as 2024-25.") if error.code == "format" else error
-            raise ValidationError({"biennium": wrong}) from None
+        check_biennium(self.biennium)
         if self.status == self.Status.DONE and not self.evidence.strip():
             raise ValidationError(
                 {"evidence": _("A deliverable is marked done only with its evidence.")}

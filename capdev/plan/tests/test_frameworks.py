@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from capdev.core.scoping import Action, scoped
 from capdev.plan import selectors
@@ -70,3 +71,13 @@ def test_targets_are_found_by_code_or_by_words_in_any_language(world):
     found = {t.code for t in selectors.sdg_targets_for_user(office, q="travail décent")}
     assert "8.5" in found
     assert {t.goal.number for t in selectors.sdg_targets_for_user(office, goal=5)} == {5}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("biennium", ["2020-22", "2021-22", "2020", "20-21"])
+def test_a_pb_outcome_belongs_to_a_programme_and_budget_biennium(biennium):
+    outcome = PBOutcome(biennium=biennium, code="9", kind=PBOutcome.Kind.POLICY, title="Demo")
+    with pytest.raises(ValidationError) as refused:
+        outcome.full_clean()
+    assert set(refused.value.message_dict) == {"biennium"}
+    PBOutcome(biennium="2024-25", code="9", kind=PBOutcome.Kind.POLICY, title="Demo").full_clean()
