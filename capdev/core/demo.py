@@ -356,6 +356,7 @@ def reset() -> None:
     from capdev.deliver import demo as deliver_demo
     from capdev.diagnose import demo as diagnose_demo
     from capdev.learn import demo as learn_demo
+    from capdev.learn import search as search_index
     from capdev.monitor import demo as monitor_demo
     from capdev.parity import demo as parity_demo
     from capdev.plan import demo as plan_demo
@@ -377,6 +378,7 @@ def reset() -> None:
             if history is not None:
                 history.model.objects.all().delete()
         User.objects.filter(username__in=[u for u, _ in DEMO_USERS]).delete()
+        search_index.rebuild()  # bulk deletes send no signal to the index either
 
 
 @transaction.atomic
@@ -390,6 +392,7 @@ def seed(
     from capdev.deliver import demo as deliver_demo
     from capdev.diagnose import demo as diagnose_demo
     from capdev.learn import demo as learn_demo
+    from capdev.learn import search as search_index
     from capdev.monitor import demo as monitor_demo
     from capdev.parity import demo as parity_demo
     from capdev.plan import demo as plan_demo
@@ -416,6 +419,8 @@ def seed(
         from capdev.core.demo_large import add_ten_years
 
         large = add_ten_years(rng, organisations, offices, progress=progress)
+    # Needs, activities and plans were bulk-created, which sends no signal to the index.
+    search_index.rebuild()
     DemoDataset.objects.create(scale=scale)
     return SeedResult(
         organisations=len(organisations),

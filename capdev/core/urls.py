@@ -5,7 +5,6 @@ from capdev.core import api, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login, name="login"),
-    path("stages/<slug:name>/", views.stage, name="stage"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<str:iso>/", views.country_detail, name="country-detail"),
     path("organisations/", views.organisation_list, name="organisation-list"),

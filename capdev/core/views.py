@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from capdev.core import selectors, services
@@ -31,36 +30,6 @@ from capdev.lib.pages import (
     render_list,
     valid_filters,
 )
-
-STAGES = {
-    "diagnose": (
-        gettext_lazy("Diagnose"),
-        gettext_lazy(
-            "Assess capacity on the grid of three levels and two types, with versioned "
-            "instruments, and record prioritised needs."
-        ),
-    ),
-    "plan": (
-        gettext_lazy("Plan"),
-        gettext_lazy("Agree joint capacity-development plans with a theory of change per level."),
-    ),
-    "deliver": (
-        gettext_lazy("Deliver"),
-        gettext_lazy("Run activities with the Office, training providers and partners."),
-    ),
-    "monitor": (
-        gettext_lazy("Monitor"),
-        gettext_lazy("Follow indicators and the long-term change of institutional capacity."),
-    ),
-    "learn": (
-        gettext_lazy("Learn"),
-        gettext_lazy("Evaluate, follow up recommendations and feed lessons back into planning."),
-    ),
-    "reports": (
-        gettext_lazy("Reports"),
-        gettext_lazy("Progress reports and exports for governance bodies and partners."),
-    ),
-}
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -116,15 +85,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "office_count": selectors.offices_for_user(user).count(),
     }
     return render(request, "core/home.html", context)
-
-
-@login_required
-@require_GET
-def stage(request: HttpRequest, name: str) -> HttpResponse:
-    if name not in STAGES:
-        raise Http404
-    title, summary = STAGES[name]
-    return render(request, "core/stage.html", {"stage": name, "title": title, "summary": summary})
 
 
 @login_required

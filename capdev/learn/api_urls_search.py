@@ -1,3 +1,7 @@
-"""API routes (filled in by their owner)."""
+"""API route of the search (under /api/)."""
 
-api_urlpatterns: list = []
+from django.urls import path
+
+from capdev.learn.api_search import SearchView
+
+api_urlpatterns: list = [path("search/", SearchView.as_view(), name="api-search")]

@@ -8,4 +8,7 @@ class LearnConfig(AppConfig):
     verbose_name = _("Evaluate and learn")
 
     def ready(self) -> None:
-        from capdev.learn import scopes  # noqa: F401  (registers the models with scoping)
+        from capdev.learn import (
+            receivers,  # noqa: F401  (keeps the search index up to date)
+            scopes,  # noqa: F401  (registers the models with scoping)
+        )

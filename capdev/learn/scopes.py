@@ -28,6 +28,7 @@ from capdev.learn.models import (
 EVALUATION_WRITERS = frozenset({Role.ADMIN, Role.HQ, Role.EVALUATOR})
 RESPONDERS = frozenset({Role.ADMIN, Role.HQ})
 LESSON_WRITERS = frozenset({Role.ADMIN, Role.HQ, Role.OFFICE, Role.SPECIALIST, Role.EVALUATOR})
+LESSON_PUBLISHERS = frozenset({Role.ADMIN, Role.HQ, Role.OFFICE})  # never the writer
 
 
 def _evaluation_paths(prefix: str, writers: frozenset[str]) -> ScopePaths:
@@ -54,5 +55,6 @@ register(
         public=Q(status=Lesson.Status.PUBLISHED),
         many=True,
         writers=LESSON_WRITERS,
+        validators=LESSON_PUBLISHERS,
     ),
 )

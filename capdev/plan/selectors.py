@@ -107,12 +107,13 @@ def theory_of_change(plan: Plan) -> list[LevelOfChange]:
 
 def planning_context(user: User, organisations: list[Organisation]) -> dict[str, object]:
     """What the feedback loop (§5) shows while planning: the organisations' assessments and
-    open needs; the page loads past activities from the deliver stage (lessons join
-    when the learn stage is built)."""
+    open needs; the page loads past activities from the deliver stage, and lessons, good
+    practices and open recommendations from the learn stage."""
     ids = [o.pk for o in organisations]
     return {
         # Past activities come from the deliver stage, which the page loads by this query.
         "loop_organisations": urlencode([("organisation", pk) for pk in ids]),
+        "loop_organisation_ids": ids,
         "assessments": scoped(
             user,
             Assessment.objects.filter(organisation_id__in=ids)
