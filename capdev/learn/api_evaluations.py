@@ -218,12 +218,17 @@ def _service_data(validated: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+MAX_ID = 2**31 - 1  # ids are bounded in filters: a larger one overflows SQLite (a 500)
+
+
 class EvaluationFilters(serializers.Serializer):
     q = serializers.CharField(required=False, help_text="words in the title, summary or evaluator")
     kind = serializers.ChoiceField(Evaluation.Kind.choices, required=False)
     country = serializers.CharField(required=False, help_text="ISO 3166 alpha-2 code")
     region = serializers.CharField(required=False, help_text="region code, e.g. AFRICA")
-    year = serializers.IntegerField(required=False, help_text="a year the evaluation covers")
+    year = serializers.IntegerField(
+        required=False, min_value=1900, max_value=2100, help_text="a year the evaluation covers"
+    )
     sort = serializers.ChoiceField(list(selectors.EVALUATION_SORTS), required=False)
 
 
@@ -333,14 +338,19 @@ def _recommendation(request: Request, pk: int) -> dict[str, Any]:
 
 
 class RecommendationFilters(serializers.Serializer):
-    unit = serializers.IntegerField(required=False, help_text="office id: addressed to, or acting")
+    unit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="office id: addressed to, or acting",
+    )
     status = serializers.ChoiceField(
         [selectors.RESPONSE_PENDING, *ManagementResponse.Decision.values],
         required=False,
         help_text="the management response, or pending",
     )
     overdue = serializers.BooleanField(required=False, help_text="with an overdue action")
-    evaluation = serializers.IntegerField(required=False)
+    evaluation = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class RecommendationList(generics.ListAPIView):

@@ -103,8 +103,12 @@ class LessonFilters(serializers.Serializer):
     type = serializers.ChoiceField(CapacityType.choices, required=False)
     group = serializers.ChoiceField(ConstituentGroup.choices, required=False)
     country = serializers.CharField(required=False, help_text="ISO 3166 alpha-2 code")
-    region = serializers.IntegerField(required=False, help_text="region id")
-    evaluation = serializers.IntegerField(required=False, help_text="source evaluation id")
+    region = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="region id"
+    )
+    evaluation = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="source evaluation id"
+    )
     sort = serializers.ChoiceField(list(selectors.LESSON_SORTS), required=False)
 
 

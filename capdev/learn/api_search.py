@@ -17,8 +17,12 @@ from capdev.learn.views_search import SearchForm
 class SearchHitSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=list(selectors.KIND_LABELS))
     id = serializers.IntegerField()
-    title = serializers.CharField()
-    snippet = serializers.CharField(help_text="HTML: escaped text, the matches in <mark>.")
+    title = serializers.CharField(
+        help_text="Plain text, not escaped: escape it when rendering it as HTML."
+    )
+    snippet = serializers.CharField(
+        help_text="HTML: escaped text whose only tags are <mark> around the matches."
+    )
     url = serializers.CharField()
     rank = serializers.FloatField(help_text="Higher is better.")
 

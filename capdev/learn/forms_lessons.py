@@ -11,6 +11,7 @@ from capdev.core.models import ConstituentGroup, Country, Region
 from capdev.core.scoping import scoped
 from capdev.diagnose.models import CapacityType, Level, Theme
 from capdev.learn.models import Evaluation, Lesson
+from capdev.learn.services import lessons as services
 from capdev.lib.pages import with_blank
 
 
@@ -59,6 +60,17 @@ class LessonForm(forms.ModelForm):
         self.fields["countries"].queryset = scoped(user, Country.objects.all()).order_by("name")
         self.fields["evaluation"].queryset = scoped(user, Evaluation.objects.all())
         self.fields["evaluation"].required = False
+        if services.country_bound(user):
+            # Writers whose grants are bound to countries write about one of them.
+            countries = self.fields["countries"]
+            countries.required = True
+            countries.help_text = _("Choose at least one country of your scope.")
+            countries.error_messages["required"] = _("Choose at least one country of your scope.")
+        if self.instance.pk and self.instance.status == Lesson.Status.PUBLISHED:
+            self.fields["kind"].help_text = _(
+                "Saving sends this published lesson back for review: it is unpublished until "
+                "someone else publishes it again."
+            )
 
 
 class LessonFilters(forms.Form):

@@ -26,7 +26,8 @@ way: a 2-character query is one bigram and finds every word containing it; a lon
 must contain all its bigrams; a 1-character query matches as a prefix of the bigrams.
 The 'simple' configuration does not stem (texts are in four languages), so every query term
 matches as a prefix ("train" finds "training"). Terms are ANDed; when that finds nothing the
-terms are ORed, ranked by how much they match.
+user may see, the terms are ORed, ranked by how much they match (the decision is made on
+visible entries only, so a hidden record never changes what a user finds).
 
 Query terms are reduced to runs of word characters before they reach the query languages
 (FTS5 MATCH, to_tsquery — rather than websearch_to_tsquery, which cannot say "prefix"), and
@@ -44,15 +45,16 @@ entry (`Document.extra`) but not shown, so "santé au travail" or "泰国" find 
 Upkeep: capdev.learn.receivers re-indexes a record when it (or what its entry is built from:
 an evaluation's documents, a plan's results, many-to-many links) is saved or deleted;
 `rebuild()` (`capdev search --rebuild`) rebuilds the whole index, e.g. after bulk loads that
-send no signals. Scoping is not in the index: capdev.learn.selectors.search re-checks every
-hit through its own model's scoped queryset.
+send no signals. Scoping is not in the index: `candidates()` pages through the ranked
+entries and keeps those capdev.learn.selectors.search's scope callback lets through (each
+model's scoped queryset), before any limit is applied.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -438,6 +440,9 @@ def _match_expression(terms: list[str], any_term: bool) -> str:
     return (" OR " if any_term else " ").join(f'"{t}"*' for t in terms)
 
 
+PAGE = 500
+
+
 def candidates(
     text: str,
     *,
@@ -445,11 +450,15 @@ def candidates(
     filters: dict[str, object] | None = None,
     year: int | None = None,
     limit: int = 2000,
+    visible: Callable[[list[Candidate]], list[Candidate]] | None = None,
 ) -> list[Candidate]:
-    """The entries matching `text` and the filters, best first (unscoped: callers scope).
+    """The entries matching `text` and the filters, best first; at most `limit` of them.
 
     `filters` maps a filter field (countries, regions, groups, levels, types, themes) to one
-    value the entry must carry."""
+    value the entry must carry. `visible` (the caller's scope) keeps the candidates of one
+    page the user may see: it is applied before the limit and before the AND→OR fallback
+    (terms are ORed only when no *visible* entry has them all), so the result never depends
+    on entries the user cannot see. Without it, the entries are unscoped."""
     terms = query_terms(text)
     if not terms:
         return []
@@ -472,18 +481,27 @@ def candidates(
         sql = (
             f"SELECT {columns}, ts_rank('{{0.01, 0.02, 0.1, 1.0}}', e.tsv, q) AS rank"
             f" FROM {TABLE} e, to_tsquery('simple', %s) q WHERE e.tsv @@ q{extra}"
-            " ORDER BY rank DESC, e.id LIMIT %s"
+            " ORDER BY rank DESC, e.id LIMIT %s OFFSET %s"
         )
     else:
         sql = (
             f"SELECT {columns}, -bm25({FTS_TABLE}, 10.0, 1.0) AS rank"
             f" FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid"
-            f" WHERE {FTS_TABLE} MATCH %s{extra} ORDER BY rank DESC, e.id LIMIT %s"
+            f" WHERE {FTS_TABLE} MATCH %s{extra} ORDER BY rank DESC, e.id LIMIT %s OFFSET %s"
         )
+    found: list[Candidate] = []
     with connection.cursor() as cursor:
         for any_term in (False, True) if len(terms) > 1 else (False,):
-            cursor.execute(sql, [_match_expression(terms, any_term), *params, limit])
-            rows = cursor.fetchall()
-            if rows:
+            expression = _match_expression(terms, any_term)
+            offset = 0
+            while len(found) < limit:
+                cursor.execute(sql, [expression, *params, PAGE, offset])
+                rows = cursor.fetchall()
+                page = [Candidate(k, int(i), t, b, float(r)) for k, i, t, b, r in rows]
+                found.extend(visible(page) if visible else page)
+                if len(rows) < PAGE:
+                    break
+                offset += PAGE
+            if found:
                 break
-    return [Candidate(k, int(i), t, b, float(r)) for k, i, t, b, r in rows]
+    return found[:limit]

@@ -293,6 +293,14 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _after_action_url(user: object, action: FollowUpAction) -> str:
+    """The evaluation's page, or the unit's dashboard when only the unit's action is seen."""
+    evaluation = action.recommendation.evaluation
+    if selectors.allows(user, evaluation, Do.VIEW):
+        return reverse("learn:evaluation-detail", args=[evaluation.pk])
+    return reverse("learn:home")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -313,7 +321,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=lambda saved: (
             request.GET.get("next", "").startswith("/learn/")
             and request.GET["next"]
-            or reverse("learn:evaluation-detail", args=[action.recommendation.evaluation_id])
+            or _after_action_url(request.user, action)
         ),
         template="learn/recommendation_action_form.html",
         context=stage_context(
@@ -321,6 +329,9 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "recommendation": action.recommendation,
                 "action": original,
                 "history": history_of(original),
+                "evaluation_visible": selectors.allows(
+                    request.user, action.recommendation.evaluation, Do.VIEW
+                ),
             }
         ),
     )

@@ -93,7 +93,10 @@ def _save(request: HttpRequest, lesson: Lesson | None) -> HttpResponse:
         update=lambda lesson, data: services.lesson_update(
             user=request.user, lesson=lesson, data=data
         ),
-        saved=_("Lesson saved."),
+        # Editing a published lesson sends it back to review (services.lesson_update).
+        saved=_("Lesson sent for review.")
+        if lesson is not None and lesson.status == Lesson.Status.PUBLISHED
+        else _("Lesson saved."),
         refused=_("You may only write lessons about countries in your own scope."),
         next_url=lambda saved: reverse("learn:lesson-detail", args=[saved.pk]),
         template="learn/lesson_form.html",

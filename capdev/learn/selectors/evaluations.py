@@ -107,9 +107,25 @@ def recommendation_for_user(user: User, pk: int) -> Recommendation:
     return recommendation
 
 
+def _unit_ids(user: User) -> list[int]:
+    return [g.office_id for g in user_grants(user) if g.role == Role.OFFICE and g.office_id]
+
+
+def _visible_actions(user: User, rows: QuerySet[FollowUpAction]) -> QuerySet[FollowUpAction]:
+    """`rows` the user sees: those in scope, and those assigned to one of the user's own units
+    (OFFICE grants) whatever the evaluation's countries (an HQ bureau covers none; an
+    evaluation may assign an action to an office outside its countries). The unit's staff
+    see such an action with its recommendation's text and its evaluation's title only."""
+    in_scope = scoped(user, rows)
+    units = _unit_ids(user)
+    if not units:
+        return in_scope
+    return rows.filter(Q(pk__in=in_scope.values("pk")) | Q(unit__in=units))
+
+
 def action_for_user(user: User, pk: int) -> FollowUpAction:
     action = (
-        scoped(user, FollowUpAction.objects.filter(pk=pk))
+        _visible_actions(user, FollowUpAction.objects.filter(pk=pk))
         .select_related("recommendation__evaluation", "unit")
         .first()
     )
@@ -131,16 +147,19 @@ def actions_for_user(
     today: datetime.date | None = None,
 ) -> QuerySet[FollowUpAction]:
     today = today or timezone.localdate()
-    rows = scoped(user, FollowUpAction.objects.all())
+    rows = _visible_actions(user, FollowUpAction.objects.all())
     if unit:
         rows = rows.filter(unit=unit)
     if status:
         rows = rows.filter(status=status)
     if overdue:
         rows = rows.filter(_overdue_q(today))
+    seen = scoped(user, Evaluation.objects.filter(pk=OuterRef("recommendation__evaluation_id")))
     return (
         FollowUpAction.objects.filter(pk__in=rows.values("pk"))
         .select_related("unit", "recommendation__evaluation")
+        # a unit's action on an evaluation it does not see links to no page
+        .annotate(evaluation_visible=Exists(seen))
         .order_by("due", "pk")
     )
 
@@ -182,16 +201,15 @@ def recommendations_for_user(
 
 def user_units(user: User) -> list[Office]:
     """The offices whose staff the user is (OFFICE grants): the units they answer for."""
-    ids = [g.office_id for g in user_grants(user) if g.role == Role.OFFICE and g.office_id]
-    return list(Office.objects.filter(pk__in=ids).order_by("name"))
+    return list(Office.objects.filter(pk__in=_unit_ids(user)).order_by("name"))
 
 
 def unit_overdue_actions(
     user: User, today: datetime.date | None = None
 ) -> QuerySet[FollowUpAction]:
-    """Overdue follow-up actions of the user's own units (the unit's dashboard)."""
-    units = [office.pk for office in user_units(user)]
-    return actions_for_user(user, overdue=True, today=today).filter(unit__in=units)
+    """Overdue follow-up actions of the user's own units (the unit's dashboard), whether or
+    not their evaluations lie in the user's scope (the unit answers for them)."""
+    return actions_for_user(user, overdue=True, today=today).filter(unit__in=_unit_ids(user))
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from capdev.core.scoping import Action as Do
 from capdev.core.scoping import scoped
-from capdev.learn.models import Lesson
+from capdev.learn.models import Evaluation, Lesson
 
 LESSON_SORTS = {
     "newest": ("-published_at", "-created_at", "-pk"),
@@ -92,7 +92,9 @@ def lesson_list_for_user(
     if region:
         lessons = lessons.filter(countries__region=region)
     if evaluation:
-        lessons = lessons.filter(evaluation=evaluation)
+        lessons = lessons.filter(
+            evaluation=evaluation, evaluation__in=scoped(user, Evaluation.objects.all())
+        )
     if country or region:
         lessons = lessons.distinct()
     return lessons.order_by(*LESSON_SORTS.get(sort, LESSON_SORTS["newest"])).prefetch_related(

@@ -192,7 +192,17 @@ def search(
     year: int | None = None,
     limit: int | None = None,
 ) -> list[Hit]:
-    """Every record matching `text` and the filters that `user` may see, best first."""
+    """Every record matching `text` and the filters that `user` may see, best first (at most
+    `limit`, else the index's default cap). Scope is applied inside the index's paging, before
+    any limit and before the AND→OR fallback: hidden records never change the result."""
+
+    def in_scope(page: list[index.Candidate]) -> list[index.Candidate]:
+        by_source: dict[str, set[int]] = {}
+        for c in page:
+            by_source.setdefault(index.SOURCE[c.kind], set()).add(c.object_id)
+        visible = {source: visible_ids(user, source, ids) for source, ids in by_source.items()}
+        return [c for c in page if c.object_id in visible[index.SOURCE[c.kind]]]
+
     candidates = index.candidates(
         text,
         kinds=kinds,
@@ -205,20 +215,11 @@ def search(
             "themes": theme,
         },
         year=year,
+        visible=in_scope,
+        **({"limit": limit} if limit else {}),
     )
-    by_source: dict[str, set[int]] = {}
-    for c in candidates:
-        by_source.setdefault(index.SOURCE[c.kind], set()).add(c.object_id)
-    visible = {source: visible_ids(user, source, ids) for source, ids in by_source.items()}
     terms = index.query_terms(text)
-    hits: list[Hit] = []
-    for c in candidates:
-        if c.object_id not in visible[index.SOURCE[c.kind]]:
-            continue
-        hits.append(Hit(c.kind, c.object_id, c.title, c.body, round(c.rank, 6), terms))
-        if limit and len(hits) >= limit:
-            break
-    return hits
+    return [Hit(c.kind, c.object_id, c.title, c.body, round(c.rank, 6), terms) for c in candidates]
 
 
 def filter_choices(user) -> dict[str, list[tuple[object, str]]]:

@@ -338,10 +338,11 @@ def _unit_staff_of(user: AbstractBaseUser | AnonymousUser, unit_id: int) -> bool
 
 def may_update_progress(user: Actor | AnonymousUser, action: FollowUpAction) -> bool:
     """Whether the user may update the status and note of the action: HQ and administrators,
-    and the staff of the unit it is assigned to (when they see it)."""
+    and the staff of the unit it is assigned to (who see their unit's actions even outside
+    their countries, see selectors.action_for_user)."""
     if user is None or _may(user, action, Do.CHANGE):
         return True
-    return _unit_staff_of(user, action.unit_id) and _may(user, action, Do.VIEW)
+    return _unit_staff_of(user, action.unit_id)
 
 
 def progress_units(user: AbstractBaseUser | AnonymousUser) -> set[int] | None:

@@ -6,7 +6,13 @@ Who may do what:
   `scopes.LESSON_WRITERS`, within their scope (`scoped(user, ..., Action.CHANGE)`);
 - publish, or return to draft with a reason: administrators, HQ and the country office
   covering one of the lesson's countries (`PUBLISHERS`), never the lesson's writer;
-- edit a published lesson: publishers only (the change is in its history).
+- edit a draft: its writer and colleagues within their scope; a lesson in review: its writer
+  only (a reviewer returns it with a reason, or publishes it as it is); a published lesson:
+  its publishers, and the edit sends it back to review (unpublished until someone who did
+  not write or edit it publishes it again);
+- no one publishes a lesson whose text they changed since it was last published;
+- writers whose grants are bound to countries (office, specialist with a region...) must
+  give at least one country of their scope.
 `user=None` is the command line (demo data), which is not checked.
 """
 
@@ -17,14 +23,22 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from capdev.core.models import ConstituentGroup, Office, Role
+from capdev.core.models import ConstituentGroup, Country, Office, Role
+from capdev.core.scoping import (
+    GLOBAL_ROLES,
+    ensure_in_scope,
+    may_administer_some,
+    scoped,
+    user_grants,
+)
 from capdev.core.scoping import Action as Do
-from capdev.core.scoping import ensure_in_scope, may_administer_some, scoped, user_grants
 from capdev.diagnose.models import CapacityType, Level, Theme
 from capdev.learn.models import Lesson
+from capdev.learn.scopes import LESSON_WRITERS
 
 Actor = AbstractBaseUser | None
 
@@ -73,12 +87,42 @@ def may_publish(user: Actor, lesson: Lesson) -> bool:
 
 
 def may_change(user: Actor, lesson: Lesson) -> bool:
-    """Whether `user` may edit `lesson` (a published one: its publishers only)."""
+    """Whether `user` may edit `lesson` (in review: its writer only; published: its
+    publishers, which sends it back to review)."""
     if user is None:
         return True
     if lesson.status == Lesson.Status.PUBLISHED:
         return may_publish(user, lesson) or _is_global_publisher(user)
+    if lesson.status == Lesson.Status.IN_REVIEW and lesson.written_by_id != user.pk:
+        return False
     return scoped(user, Lesson.objects.filter(pk=lesson.pk), Do.CHANGE).exists()
+
+
+def edited_since_published(user: AbstractBaseUser, lesson: Lesson) -> bool:
+    """Whether `user` wrote or changed the lesson's text since it was last published (edits
+    are the history records without a review reason)."""
+    records = lesson.history.all()
+    last = records.filter(status=Lesson.Status.PUBLISHED).order_by("-history_id").first()
+    if last is not None:
+        records = records.filter(history_id__gt=last.history_id)
+    return (
+        records.filter(history_user_id=user.pk)
+        .filter(Q(history_change_reason__isnull=True) | Q(history_change_reason=""))
+        .exists()
+    )
+
+
+def country_bound(user: Actor) -> bool:
+    """Whether every grant by which `user` writes lessons is bound to countries (an office,
+    a region, a country or an organisation): such a writer's lessons need a country."""
+    if user is None:
+        return False
+    writing = [g for g in user_grants(user) if g.role in LESSON_WRITERS]
+    return bool(writing) and not any(
+        g.role in GLOBAL_ROLES
+        or not (g.office_id or g.region_id or g.country_id or g.organisation_id)
+        for g in writing
+    )
 
 
 def _is_global_publisher(user: AbstractBaseUser) -> bool:
@@ -126,12 +170,18 @@ def _set_countries(lesson: Lesson, user: Actor, countries: Any) -> None:
     """Set the lesson's countries, keeping those the editor cannot see (an editor must not
     unlink what lies beyond their sight by saving)."""
     chosen = list(countries)
-    if user is not None and lesson.pk:
-        from capdev.core.models import Country
-
-        visible = scoped(user, Country.objects.all()).values("pk")
-        chosen += list(lesson.countries.exclude(pk__in=visible))
+    if user is not None:
+        visible = scoped(user, Country.objects.all())
+        if len({c.pk for c in chosen}) != visible.filter(pk__in=[c.pk for c in chosen]).count():
+            raise PermissionDenied(_("This is outside your scope."))
+        if lesson.pk:
+            chosen += list(lesson.countries.exclude(pk__in=visible.values("pk")))
     lesson.countries.set(chosen)
+
+
+def _check_countries(user: Actor, lesson: Lesson) -> None:
+    if country_bound(user) and not lesson.countries.exists():
+        raise ValidationError({"countries": _("Choose at least one country of your scope.")})
 
 
 def _check(user: Actor, lesson: Lesson, action: Do) -> None:
@@ -146,10 +196,12 @@ def lesson_create(*, user: Actor, data: dict[str, Any]) -> Lesson:
         raise PermissionDenied(_("Your role does not write lessons."))
     values = _clean(data, partial=False)
     lesson = Lesson(status=Lesson.Status.DRAFT, written_by=user)
+    lesson._history_user = user  # type: ignore[attr-defined]
     _apply(lesson, values)
     lesson.save()
     if "countries" in data:
-        lesson.countries.set(list(data["countries"] or []))
+        _set_countries(lesson, user, data["countries"] or [])
+    _check_countries(user, lesson)
     _check(user, lesson, Do.ADMINISTER)
     return lesson
 
@@ -160,11 +212,18 @@ def lesson_update(*, user: Actor, lesson: Lesson, data: dict[str, Any]) -> Lesso
         raise PermissionDenied(_("You may not change this lesson."))
     values = _clean(data, partial=True)
     _apply(lesson, values)
+    if lesson.status == Lesson.Status.PUBLISHED:
+        # Nobody reviewed the new text: it goes back to review (four eyes, §16).
+        lesson.status = Lesson.Status.IN_REVIEW
+        lesson.published_at = None
+        lesson.reviewed_by = None
+    lesson._history_user = user  # type: ignore[attr-defined]
+    lesson._change_reason = None  # type: ignore[attr-defined]  # an edit, not a review step
     lesson.save()
     if "countries" in data:
         _set_countries(lesson, user, data["countries"] or [])
-    if lesson.status != Lesson.Status.PUBLISHED:
-        _check(user, lesson, Do.CHANGE)
+        _check_countries(user, lesson)
+    _check(user, lesson, Do.CHANGE)
     return lesson
 
 
@@ -192,6 +251,8 @@ def lesson_publish(*, user: Actor, lesson: Lesson) -> Lesson:
         raise PermissionDenied(_("Someone other than its writer must review and publish it."))
     if not may_publish(user, lesson):
         raise PermissionDenied(_("Your role does not publish this lesson."))
+    if user is not None and edited_since_published(user, lesson):
+        raise PermissionDenied(_("Someone other than its writer must review and publish it."))
     lesson.status = Lesson.Status.PUBLISHED
     lesson.reviewed_by = user
     lesson.published_at = timezone.now()

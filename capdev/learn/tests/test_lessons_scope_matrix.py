@@ -86,6 +86,14 @@ def test_lesson_pages_and_api_by_persona(world, persona):
     assert {row["title"].removeprefix("Lesson ") for row in body["results"]} == SEES[persona]
 
 
+def _edits(persona: str, key: str) -> bool:
+    """Drafts by those who change them; published lessons by their publishers; a lesson in
+    review by its writer only (the fixture's has none)."""
+    if key == "review_th":
+        return False
+    return key in CHANGES[persona] and (key not in PUBLISHED or key in REVIEWS.get(persona, set()))
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_refused_edits_change_nothing(world, persona):
     lessons = lesson_fixture(world)
@@ -102,18 +110,12 @@ def test_refused_edits_change_nothing(world, persona):
         )
         if key not in SEES[persona]:
             assert response.status_code == 404, key
-        elif key in CHANGES[persona] and (
-            key not in PUBLISHED or key in REVIEWS.get(persona, set())
-        ):
+        elif _edits(persona, key):
             assert response.status_code == 302, key
         else:
             assert response.status_code == 403, key
     changed = set(Lesson.objects.filter(title="Hijacked").values_list("pk", flat=True))
-    expected = {
-        lesson.pk
-        for key, lesson in lessons.items()
-        if key in CHANGES[persona] and (key not in PUBLISHED or key in REVIEWS.get(persona, set()))
-    }
+    expected = {lesson.pk for key, lesson in lessons.items() if _edits(persona, key)}
     assert changed == expected
 
 
