@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from capdev.core.tests.test_scope_matrix import api_client
 from capdev.learn.models import Evaluation, EvaluationDocument, FollowUpAction
-from capdev.learn.tests.test_evaluations_data import docx_bytes, make_evaluations, paragraphs
+from capdev.learn.tests.evaluations_data import docx_bytes, make_evaluations, paragraphs
 
 
 @pytest.fixture

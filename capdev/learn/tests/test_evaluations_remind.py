@@ -7,7 +7,7 @@ from django.core import mail
 
 from capdev.core.models import Grant, Role
 from capdev.learn.models import FollowUpAction
-from capdev.learn.tests.test_evaluations_data import make_evaluations
+from capdev.learn.tests.evaluations_data import make_evaluations
 from capdev.test import failing_command, run_command
 
 

@@ -13,7 +13,7 @@ from capdev.core.scoping import scoped
 from capdev.core.tests.test_scope_matrix import api_client, page_client
 from capdev.learn.models import Evaluation, FollowUpAction, Recommendation
 from capdev.learn.selectors import evaluations as selectors
-from capdev.learn.tests.test_evaluations_data import TODAY, make_evaluations
+from capdev.learn.tests.evaluations_data import TODAY, make_evaluations
 
 HUGE = "99999999999999999999"
 

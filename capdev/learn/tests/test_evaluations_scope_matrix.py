@@ -1,6 +1,6 @@
 """Every persona × every evaluation model: each sees and changes exactly its scope.
 
-Expected sets are written by hand from the facts of test_evaluations_data (and
+Expected sets are written by hand from the facts of evaluations_data (and
 docs/access.md): an evaluation is seen as its countries and organisations are; the strategic
 one, of no country, by everyone with a grant. A specialist reaches the evaluations of
 organisations of their constituent group only (in their region): "ke" is of the Kenyan
@@ -25,7 +25,7 @@ from capdev.learn.models import (
     ManagementResponse,
     Recommendation,
 )
-from capdev.learn.tests.test_evaluations_data import make_evaluations
+from capdev.learn.tests.evaluations_data import make_evaluations
 
 ALL = {"ke", "fr", "th", "strat"}
 SEES = {

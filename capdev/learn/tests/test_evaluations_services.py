@@ -20,7 +20,7 @@ from capdev.learn.models import (
     Recommendation,
 )
 from capdev.learn.services import evaluations as services
-from capdev.learn.tests.test_evaluations_data import (
+from capdev.learn.tests.evaluations_data import (
     TODAY,
     docx_bytes,
     make_evaluations,
